@@ -144,9 +144,9 @@ def decode(self:SDModel, lat:Tensor, size:tuple[int,int]|None=None)->list[Image.
     w, h = size or (x.shape[2], x.shape[1])
     return [Image.fromarray(o[:h, :w]) for o in x]
 
-# %% ../nbs/00_core.ipynb #92453b25
+# %% ../nbs/00_core.ipynb #ca221dc9
 @fc.patch
-@torch.inference_mode()
+@torch.no_grad()
 def embed(self:SDModel, prompts:str|list[str])->Tensor:
     "Text-encoder embeddings (n x tokens x dim) of `prompts`, computed once per prompt"
     prompts = [prompts] if isinstance(prompts, str) else list(prompts)

@@ -1,0 +1,29 @@
+# One command sets up and tests a fresh clone: `make test`.
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PINS := nbdev==2.4.14 fastcore==1.12.47 execnb==0.1.18 ghapi==1.0.16 diffusers==0.42.1 transformers==5.23.0 \
+        accelerate==1.15.0 safetensors==0.8.0 pillow==13.0.0 matplotlib==3.11.2 tqdm==4.70.1 numpy==2.4.6 ipykernel==7.4.0
+
+.PHONY: test export demo readme clean
+
+$(VENV)/.installed: settings.ini setup.py Makefile
+	python3 -m venv $(VENV)
+	$(PY) -m pip install -q torch==2.13.0      # the CPU wheel, before anything can pull a CUDA build
+	$(PY) -m pip install -q $(PINS)
+	$(PY) -m pip install -q --no-deps -e .
+	touch $@
+
+test: $(VENV)/.installed  ## set up (once) and run every notebook as a test
+	$(VENV)/bin/nbdev_test --n_workers 2
+
+export: $(VENV)/.installed  ## notebooks -> package, and clean notebooks
+	$(VENV)/bin/nbdev_export && $(VENV)/bin/nbdev_clean
+
+readme: $(VENV)/.installed  ## README.md from nbs/index.ipynb, without Quarto
+	$(PY) .ci/readme.py
+
+demo: $(VENV)/.installed  ## edit the bundled example with the bundled demo model
+	$(VENV)/bin/diffedit demo
+
+clean:
+	rm -rf $(VENV) _proc _docs
