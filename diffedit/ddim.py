@@ -75,8 +75,8 @@ class Inversion:
 def guided(model:SDModel, prompt:str|list[str], negative:str|list[str]='', g:float=1., n:int=1, decay=None, **kw):
     "A `model_fn` for `ddim_loop`: the UNet on `prompt` with guidance `g` (decaying over `n` steps) from `negative`"
     cond, uncond = model.embed(prompt), model.embed(negative)
-    return lambda x, t, i: predict(model.unet, x, t, cond.expand(len(x), -1, -1), uncond.expand(len(x), -1, -1),
-                                   guidance_at(g, i / max(n - 1, 1), decay), **kw)
+    per = lambda e, x: e.expand(len(x), -1, -1) if len(e) == 1 else e   # one prompt for all, or one per latent
+    return lambda x, t, i: predict(model.unet, x, t, per(cond, x), per(uncond, x), guidance_at(g, i / max(n - 1, 1), decay), **kw)
 
 @torch.inference_mode()
 def invert(
@@ -84,7 +84,7 @@ def invert(
     z0:Tensor,                 # image latents
     steps:int=50,              # steps of the full DDIM schedule
     strength:float=0.8,        # encoding ratio r: how far into the noise to go
-    prompt:str='',             # condition on this text ('' = unconditional, as in the paper)
+    prompt:str|list[str]='',   # condition on this text ('' = unconditional, as in the paper); one per latent, or one for all
     guidance:float=1.,         # guidance scale of the inversion (1 = none)
     negative:str='',           # negative prompt, when guiding
     callback=None,             # called with a dict after each step

@@ -9,18 +9,18 @@ import numpy as np, torch, torch.nn.functional as F
 from PIL import Image
 from torch import Tensor
 from .core import SDModel, to_image, pad_to
-from .ddim import Inversion, invert, ddim_loop, guided
+from .ddim import Inversion, invert, ddim_loop, guided, ddim_timesteps, levels
 from .mask import Mask, diffedit_mask
 
 # %% auto #0
-__all__ = ['decode', 'EditResult', 'user_mask', 'edit']
+__all__ = ['decode', 'sdedit', 'paste_back', 'EditResult', 'user_mask', 'edit']
 
 # %% ../nbs/05_edit.ipynb #cbe8e0f0
 @torch.inference_mode()
 def decode(
     model:SDModel,
     inv:Inversion,              # from `invert`
-    query:str,                  # the text to decode with
+    query:str|list[str],        # the text to decode with; one per latent, or one for all
     mask:Tensor|None=None,      # h x w latent mask, 1 = may change; None decodes everywhere
     guidance:float=7.5,         # classifier-free guidance scale
     negative:str='',            # negative prompt
@@ -36,7 +36,40 @@ def decode(
     return ddim_loop(fn, bg[0], ts, inv.levels.flip(0), model.scheduler.config.prediction_type,
                      mask, bg if mask is not None else None, callback, progress)
 
-# %% ../nbs/05_edit.ipynb #1c9b61d3
+# %% ../nbs/05_edit.ipynb #466c2e4b
+@torch.inference_mode()
+def sdedit(
+    model:SDModel,
+    z0:Tensor,                            # image latents
+    query:str|list[str],                  # the text to decode with
+    steps:int=50,                         # DDIM steps of the full schedule
+    strength:float=0.8,                   # how far into the noise to go
+    guidance:float=7.5,                   # classifier-free guidance scale
+    generator:torch.Generator|None=None,  # for the noise
+    progress:bool=True,                   # show a progress bar
+    **kwargs,                             # `negative`, `decay`, `rescale`, `phi`: see `decode`
+)->Tensor:
+    "SDEdit: noise `z0` to `strength`, then DDIM-decode with `query`. The final latents"
+    ts = ddim_timesteps(model.scheduler, steps, strength)
+    lv = levels(model.scheduler, ts).to(z0.device)
+    eps = torch.randn(z0.shape, generator=generator, device=generator.device if generator else z0.device).to(z0.device)
+    fn = guided(model, query, kwargs.pop('negative', ''), guidance, len(ts), kwargs.pop('decay', None), **kwargs)
+    x = lv[0].sqrt() * z0.float() + (1 - lv[0]).sqrt() * eps
+    return ddim_loop(fn, x, ts, lv, model.scheduler.config.prediction_type, progress=progress)[-1]
+
+# %% ../nbs/05_edit.ipynb #07f19f1d
+def paste_back(
+    edited:Image.Image,      # the edited picture
+    original:Image.Image,    # the input picture, same size
+    mask:Image.Image,        # 'L' mask, 255 where the edit may change the picture
+    feather:float=2.,        # Gaussian blur radius of the mask's edge, pixels
+)->Image.Image:
+    "`edited` inside a feathered `mask`, `original` outside it"
+    from PIL import ImageFilter
+    m = mask.convert('L').filter(ImageFilter.MaxFilter(3)).filter(ImageFilter.GaussianBlur(feather)) if feather else mask.convert('L')
+    return Image.composite(edited.convert('RGB'), to_image(original), m)
+
+# %% ../nbs/05_edit.ipynb #2c8f8e45
 @dataclass
 class EditResult:
     "What `edit` returns"
@@ -48,7 +81,7 @@ class EditResult:
     inversion:Inversion      # the encoded latents of every step
     ref:str|None=None        # the reference text used
 
-# %% ../nbs/05_edit.ipynb #afd429be
+# %% ../nbs/05_edit.ipynb #e1d02daa
 def user_mask(mask, size:tuple[int,int], scale:int)->Mask:
     "A `Mask` from a picture-sized PIL image, array or tensor, nonzero where the picture may change"
     if isinstance(mask, Image.Image): mask = np.asarray(mask.convert('L'))
@@ -59,12 +92,12 @@ def user_mask(mask, size:tuple[int,int], scale:int)->Mask:
     lat = F.max_pool2d(pad_to((soft > 0).float()[None, None], scale), scale)[0, 0]
     return Mask(lat, lat)
 
-# %% ../nbs/05_edit.ipynb #004862a6
+# %% ../nbs/05_edit.ipynb #fdad0627
 def edit(
     model:SDModel,
     image,                         # PIL image (any mode or size), path or uint8 array
     ref:str,                       # reference text: what the picture shows
-    query:str,                     # query text: what it should show
+    query:str|list[str],           # query text: what it should show; a list edits once per query
     mask=None,                     # your own mask (skips DiffEdit's): nonzero where the picture may change
     steps:int=50,                  # DDIM steps of the full schedule
     strength:float=0.8,            # encoding ratio r
@@ -79,13 +112,18 @@ def edit(
     progress:bool=True,            # show progress bars
     mask_kw:dict|None=None,        # more mask options: `quantile`, `ratio`, `guidance`, `max_batch` (see `diffedit_mask`)
     **kwargs,                      # decoding options: `decay`, `rescale`, `phi` (see `decode`)
-)->EditResult:
+)->EditResult|list[EditResult]:
     "Edit `image` from `ref` to `query` with DiffEdit: mask, encode, decode with the mask"
-    image = to_image(image); z0 = model.encode(image)
-    gen = generator or (torch.Generator().manual_seed(seed) if seed is not None else None)
-    m = (user_mask(mask, image.size, model.vae_scale) if mask is not None else
-         diffedit_mask(model, z0, ref, query, threshold, n=n, strength=mask_strength, steps=steps, generator=gen, **(mask_kw or {})))
-    inv = invert(model, z0, steps, strength, progress=progress)
-    lat = decode(model, inv, query, m.mask.to(z0.device), guidance, negative, callback=callback, progress=progress, **kwargs)[-1]
-    return EditResult(model.decode(lat, image.size)[0], m.image(image.size, model.vae_scale),
-                      m.soft_at(image.size, model.vae_scale), lat, m.mask, inv, ref)
+    image, qs = to_image(image), [query] if isinstance(query, str) else list(query)
+    z0, size, sc = model.encode(image), image.size, model.vae_scale
+    gen = lambda: generator or (torch.Generator().manual_seed(seed) if seed is not None else None)  # same draws per query
+    ms = [user_mask(mask, size, sc) if mask is not None else
+          diffedit_mask(model, z0, ref, q, threshold, n=n, strength=mask_strength, steps=steps, generator=gen(), **(mask_kw or {}))
+          for q in qs]
+    inv = invert(model, z0, steps, strength, progress=progress)     # shared by every query
+    inv_q = Inversion(inv.latents.expand(-1, len(qs), -1, -1, -1), inv.levels, inv.timesteps)
+    lat = decode(model, inv_q, qs, torch.stack([m.mask[None] for m in ms]).to(z0.device), guidance, negative,
+                 callback=callback, progress=progress, **kwargs)[-1]
+    res = [EditResult(im, m.image(size, sc), m.soft_at(size, sc), l[None], m.mask, inv, ref)
+           for im, m, l in zip(model.decode(lat, size), ms, lat)]
+    return res[0] if isinstance(query, str) else res

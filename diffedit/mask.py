@@ -13,7 +13,7 @@ from .ddim import ddim_timesteps, OracleUNet
 from .guidance import predict
 
 # %% auto #0
-__all__ = ['noise_diff', 'normalise', 'Mask', 'diffedit_mask']
+__all__ = ['noise_diff', 'normalise', 'Mask', 'diffedit_mask', 'refine', 'segment']
 
 # %% ../nbs/04_mask.ipynb #3ed1b7fe
 def _check(n, strength):
@@ -88,3 +88,52 @@ def diffedit_mask(
     "The DiffEdit mask of the region where `query` changes an image described by `ref`"
     soft = normalise(noise_diff(model, z0, ref, query, **kwargs), quantile, ratio)
     return Mask(soft, (soft > threshold).float(), threshold)
+
+# %% ../nbs/04_mask.ipynb #c80d181b
+def _largest(m:Tensor)->Tensor:
+    "The largest 4-connected component of a binary h x w mask"
+    seen, best = torch.zeros_like(m, dtype=torch.bool), []
+    for y, x in zip(*torch.nonzero(m > 0, as_tuple=True)):
+        if seen[y, x]: continue
+        comp, stack = [], [(int(y), int(x))]; seen[y, x] = True
+        while stack:
+            cy, cx = stack.pop(); comp.append((cy, cx))
+            for ny, nx in ((cy+1, cx), (cy-1, cx), (cy, cx+1), (cy, cx-1)):
+                if 0 <= ny < m.shape[0] and 0 <= nx < m.shape[1] and m[ny, nx] > 0 and not seen[ny, nx]:
+                    seen[ny, nx] = True; stack.append((ny, nx))
+        if len(comp) > len(best): best = comp
+    out = torch.zeros_like(m)
+    for y, x in best: out[y, x] = 1
+    return out
+
+def refine(
+    m:Mask,
+    grow:int=0,              # latent pixels to dilate (> 0) or erode (< 0) by
+    largest:bool=False,      # keep only the largest connected component
+    soften:float=0.,         # Gaussian sigma (latent pixels) of a soft edge for `soft`
+)->Mask:
+    "Clean up a mask: grow or shrink it, keep its largest piece, soften its edge"
+    b = m.mask[None, None].float()
+    if grow > 0: b = F.max_pool2d(b, 2 * grow + 1, 1, grow)
+    if grow < 0: b = 1 - F.max_pool2d(1 - b, -2 * grow + 1, 1, -grow)
+    b = b[0, 0]
+    if largest: b = _largest(b)
+    soft = b
+    if soften:
+        k = torch.arange(-int(3 * soften), int(3 * soften) + 1).float(); k = torch.exp(-k**2 / (2 * soften**2)); k = k / k.sum()
+        soft = F.conv2d(F.conv2d(b[None, None], k.view(1, 1, 1, -1), padding=(0, len(k) // 2)), k.view(1, 1, -1, 1), padding=(len(k) // 2, 0))[0, 0]
+    return Mask(soft.clamp(0, 1) if soften else b, b, m.threshold)
+
+# %% ../nbs/04_mask.ipynb #382cbb52
+def segment(
+    model:SDModel,
+    image,                   # the picture
+    text:str,                # what to find, e.g. "a horse"
+    ref:str='',              # what to contrast it with (default: the empty prompt)
+    grow:int=0, largest:bool=False, soften:float=0.,   # see `refine`
+    **kwargs,                # see `diffedit_mask`
+)->Mask:
+    "Segment what `text` names: the DiffEdit mask between `text` and `ref`, refined"
+    from diffedit.core import to_image
+    z0 = model.encode(to_image(image))
+    return refine(diffedit_mask(model, z0, ref, text, **kwargs), grow, largest, soften)

@@ -20,9 +20,9 @@ __all__ = ['make_vae', 'make_unet', 'make_text_encoder', 'make_scheduler', 'scen
 # %% ../nbs/07_train.ipynb #f410450a
 def make_vae()->AutoencoderKL:
     "64x64x3 pictures <-> 16x16x4 latents"
-    return AutoencoderKL(block_out_channels=(32, 64, 64), in_channels=3, out_channels=3, latent_channels=4,
+    return AutoencoderKL(block_out_channels=(16, 32, 64), in_channels=3, out_channels=3, latent_channels=4,
         layers_per_block=1, down_block_types=("DownEncoderBlock2D",)*3, up_block_types=("UpDecoderBlock2D",)*3,
-        norm_num_groups=32, sample_size=64, mid_block_add_attention=False)
+        norm_num_groups=8, sample_size=64, mid_block_add_attention=False)
 
 def make_unet()->UNet2DConditionModel:
     "A three-level UNet over 16x16x4 latents with cross-attention to 64-wide text embeddings"
@@ -52,15 +52,16 @@ def scene_batch(rng:np.random.Generator, n:int)->tuple[torch.Tensor, list]:
 def _every(step, n, msg): 
     if step % n == 0: print(msg, flush=True)
 
-def train_vae(minutes:float=5, bs:int=32, lr:float=2e-3, kl:float=1e-6, seed:int=0)->tuple[AutoencoderKL, list]:
+def train_vae(minutes:float=5, bs:int=16, lr:float=1e-3, kl:float=1e-6, seed:int=0)->tuple[AutoencoderKL, list]:
     "Train `make_vae()` for `minutes` on fresh scenes; returns the VAE and the loss log"
     torch.manual_seed(seed); rng = np.random.default_rng(seed)
     vae, log, end = make_vae(), [], time.time() + 60 * minutes
-    opt = torch.optim.AdamW(vae.parameters(), lr, weight_decay=0.)
+    opt = torch.optim.Adam(vae.parameters(), lr)
     while time.time() < end:
         x, _ = scene_batch(rng, bs)
         d = vae.encode(x).latent_dist
-        loss = F.mse_loss(vae.decode(d.sample()).sample, x) + kl * d.kl().mean()
+        y = vae.decode(d.mode()).sample
+        loss = F.l1_loss(y, x) + F.mse_loss(y, x) + kl * d.kl().mean()
         loss.backward(); opt.step(); opt.zero_grad()
         log.append(loss.item()); _every(len(log), 50, f"vae step {len(log)} loss {np.mean(log[-50:]):.5f}")
     return vae.eval(), log
