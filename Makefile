@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 PINS := nbdev==2.4.14 fastcore==1.12.47 execnb==0.1.18 ghapi==1.0.16 diffusers==0.42.1 transformers==5.23.0 \
         accelerate==1.15.0 safetensors==0.8.0 pillow==13.0.0 matplotlib==3.11.2 tqdm==4.70.1 numpy==2.4.6 ipykernel==7.4.0
 
-.PHONY: test export demo readme clean
+.PHONY: test export demo bench readme clean
 
 $(VENV)/.installed: settings.ini setup.py Makefile
 	python3 -m venv $(VENV)
@@ -24,6 +24,9 @@ readme: $(VENV)/.installed  ## README.md from nbs/index.ipynb, without Quarto
 
 demo: $(VENV)/.installed  ## edit the bundled example with the bundled demo model
 	$(VENV)/bin/diffedit demo
+
+bench: $(VENV)/.installed  ## speed and memory beside diffusers' pipeline: prints a table, writes bench.json
+	$(PY) -c "from diffedit.bench import main; main('bench.json')"
 
 clean:
 	rm -rf $(VENV) _proc _docs

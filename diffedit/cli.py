@@ -12,6 +12,7 @@ from .core import load_model, to_image, DEMO
 from .edit import edit
 from .mask import diffedit_mask
 from .shapes import Scene, render
+from .caption import BLIP, load_captioner
 
 # %% auto #0
 __all__ = ['EXAMPLE', 'EXAMPLE_QUERY', 'EXAMPLE_PATH', 'parser', 'CLIError', 'cmd_edit', 'cmd_mask', 'cmd_demo', 'main']
@@ -37,7 +38,8 @@ def _common(p):
 
 def _io(p, out_help):
     p.add_argument('image', help='input picture (any format PIL reads)')
-    p.add_argument('--ref', required=True, help='reference text: what the picture shows, e.g. "a horse"')
+    p.add_argument('--ref', help='reference text: what the picture shows, e.g. "a horse"; if omitted, BLIP captions the picture')
+    p.add_argument('--captioner', default=BLIP, help=f'BLIP hub id or folder used when --ref is omitted (default {BLIP})')
     p.add_argument('--query', required=True, help='query text: what it should show, e.g. "a zebra"')
     p.add_argument('-o', '--out', required=True, help=out_help)
 
@@ -71,6 +73,12 @@ def _model(a):
     try: return load_model(a.model, a.device, _DTYPES.get(a.dtype))
     except OSError as e: raise CLIError(str(e)) from e
 
+def _ref(a, im):
+    if a.ref is not None: return a.ref
+    try: ref = load_captioner(a.captioner, a.device)(im)
+    except OSError as e: raise CLIError(str(e)) from e
+    print(f"reference (BLIP caption): {ref!r}", file=sys.stderr); return ref
+
 def _image(path):
     try: return to_image(path)
     except (OSError, ValueError) as e: raise CLIError(f"Cannot read the picture {path}: {e}") from e
@@ -79,7 +87,7 @@ def _image(path):
 def cmd_edit(a):
     _free(a.out, a.mask_out, overwrite=a.overwrite)
     im, model = _image(a.image), _model(a)
-    r = edit(model, im, a.ref, a.query, steps=a.steps, strength=a.strength, guidance=a.guidance, threshold=a.threshold,
+    r = edit(model, im, _ref(a, im), a.query, steps=a.steps, strength=a.strength, guidance=a.guidance, threshold=a.threshold,
              seed=a.seed, progress=not a.quiet)
     r.image.save(a.out); print(f"wrote {a.out}")
     if a.mask_out: r.mask.save(a.mask_out); print(f"wrote {a.mask_out}")
@@ -87,7 +95,7 @@ def cmd_edit(a):
 def cmd_mask(a):
     _free(a.out, overwrite=a.overwrite)
     im, model = _image(a.image), _model(a)
-    m = diffedit_mask(model, model.encode(im), a.ref, a.query, a.threshold, steps=a.steps,
+    m = diffedit_mask(model, model.encode(im), _ref(a, im), a.query, a.threshold, steps=a.steps,
                       generator=torch.Generator().manual_seed(a.seed))
     m.image(im.size, model.vae_scale).save(a.out); print(f"wrote {a.out}")
 
@@ -97,7 +105,7 @@ def cmd_demo(a):
     out = Path(a.out_dir); fig_p, res_p = out/'diffedit-demo.png', out/'diffedit-demo-result.png'
     _free(fig_p, res_p, overwrite=a.overwrite)
     im = Image.open(EXAMPLE_PATH).convert('RGB')
-    r = edit(load_model('demo', 'cpu'), im, EXAMPLE.caption, EXAMPLE_QUERY, seed=0, progress=False)
+    r = edit(load_model('demo', 'cpu'), im, EXAMPLE.caption, EXAMPLE_QUERY, seed=0, threshold=0.3, progress=False)
     out.mkdir(parents=True, exist_ok=True); r.image.save(res_p)
     show_images([im, overlay(im, r.mask), r.image], nrows=1, titles=[EXAMPLE.caption, 'DiffEdit mask', EXAMPLE_QUERY],
                 size=3).savefig(fig_p, dpi=100)

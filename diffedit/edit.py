@@ -92,11 +92,15 @@ def user_mask(mask, size:tuple[int,int], scale:int)->Mask:
     lat = F.max_pool2d(pad_to((soft > 0).float()[None, None], scale), scale)[0, 0]
     return Mask(lat, lat)
 
-# %% ../nbs/05_edit.ipynb #fdad0627
+# %% ../nbs/05_edit.ipynb #843fda7f
+def _captioner(c):
+    from diffedit.caption import load_captioner
+    return c if callable(c) else load_captioner(*([c] if c else []))
+
 def edit(
     model:SDModel,
     image,                         # PIL image (any mode or size), path or uint8 array
-    ref:str,                       # reference text: what the picture shows
+    ref:str|None,                  # reference text: what the picture shows; None: BLIP's caption of it
     query:str|list[str],           # query text: what it should show; a list edits once per query
     mask=None,                     # your own mask (skips DiffEdit's): nonzero where the picture may change
     steps:int=50,                  # DDIM steps of the full schedule
@@ -111,10 +115,12 @@ def edit(
     callback=None,                 # called with a dict after each decoding step
     progress:bool=True,            # show progress bars
     mask_kw:dict|None=None,        # more mask options: `quantile`, `ratio`, `guidance`, `max_batch` (see `diffedit_mask`)
+    captioner=None,                # for `ref=None`: a `Captioner`, or a hub id or folder to load one (default BLIP base)
     **kwargs,                      # decoding options: `decay`, `rescale`, `phi` (see `decode`)
 )->EditResult|list[EditResult]:
     "Edit `image` from `ref` to `query` with DiffEdit: mask, encode, decode with the mask"
     image, qs = to_image(image), [query] if isinstance(query, str) else list(query)
+    if ref is None and mask is None: ref = _captioner(captioner)(image)
     z0, size, sc = model.encode(image), image.size, model.vae_scale
     gen = lambda: generator or (torch.Generator().manual_seed(seed) if seed is not None else None)  # same draws per query
     ms = [user_mask(mask, size, sc) if mask is not None else

@@ -94,10 +94,11 @@ def min_snr_weight(abar:torch.Tensor, gamma:float=5.)->torch.Tensor:
     return snr.clamp(max=gamma) / snr
 
 def train_diffusion(lats:torch.Tensor, scenes:list, tok, minutes:float=25, bs:int=64, lr:float=1e-3,
-                    ema:float=0.999, seed:int=0):
-    "Train `make_unet()` and `make_text_encoder(tok)` on scaled `lats` captioned from `scenes`"
+                    ema:float=0.999, seed:int=0, init:tuple|None=None):
+    "Train `make_unet()` and `make_text_encoder(tok)` (or the pair `init`) on scaled `lats` captioned from `scenes`"
     torch.manual_seed(seed); rng = np.random.default_rng(seed)
-    unet, te, sched = make_unet(), make_text_encoder(tok), make_scheduler()
+    (unet, te), sched = init or (make_unet(), make_text_encoder(tok)), make_scheduler()
+    unet.train(); te.train()
     params = [*unet.parameters(), *te.parameters()]
     opt = torch.optim.AdamW(params, lr, weight_decay=0.01)
     avg = [AveragedModel(m, multi_avg_fn=get_ema_multi_avg_fn(ema)) for m in (unet, te)]
