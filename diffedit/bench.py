@@ -12,7 +12,7 @@ from PIL import Image
 from diffusers import (AutoencoderKL, UNet2DConditionModel, DDIMScheduler, DDIMInverseScheduler,
                        StableDiffusionDiffEditPipeline)
 from transformers import CLIPTextModel, CLIPTextConfig
-from .core import SDModel, load_model, word_tokenizer
+from .core import SDModel, load_model, word_tokenizer, DEMO
 from .edit import edit
 
 # %% auto #0
@@ -123,7 +123,7 @@ def main(out:str='bench.json', reps:int=2):
     "Run every configuration, print a table, write `out`"
     dev, rows = torch.device('cuda' if torch.cuda.is_available() else 'cpu'), {}
     for name, (make, px, st) in configs(dev).items():
-        model = make(); img = Image.open(Path(__file__).parent/'assets'/'example.png').convert('RGB').resize((px, px))
+        model = make(); img = Image.open(DEMO.parent.parent/'assets'/'example.png').convert('RGB').resize((px, px))
         rows[name] = compare(model, img, 'a red circle on a blue background', 'a green circle on a blue background', reps, **st)
         del model
     meta = dict(date=datetime.date.today().isoformat(), machine=f"{platform.machine()}, {psutil.cpu_count()} CPUs",

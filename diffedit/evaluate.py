@@ -111,8 +111,7 @@ def results_table(results:dict)->str:
     rows = ['| edit | method | mask IoU | background PSNR (dB) | success | colour ok | shape ok | background ok |', '|---|---|---|---|---|---|---|---|']
     for kind, r in results.items():
         for m in [m for m in r if m != 'mask_iou']:
-            v = r[m]
-            rows.append(f"| {kind} | {m} | {r['mask_iou']:.2f} | {v['bg_psnr']:.1f} | {v['success']:.0%} | {v['colour']:.0%} | "
-                        f"{v['shape']:.0%} | {v['background']:.0%} |" if m == 'diffedit' else
-                        f"| {kind} | {m} | | {v['bg_psnr']:.1f} | {v['success']:.0%} | {v['colour']:.0%} | {v['shape']:.0%} | {v['background']:.0%} |")
+            v = r[m]; mi = v.get('mask_iou', r['mask_iou'] if m == 'diffedit' else None)
+            rows.append(f"| {kind} | {m} | {'' if mi is None else f'{mi:.2f}'} | {v['bg_psnr']:.1f} | {v['success']:.0%} | "
+                        f"{v['colour']:.0%} | {v['shape']:.0%} | {v['background']:.0%} |")
     return '\n'.join(rows)
