@@ -15,7 +15,7 @@ from transformers import CLIPTextModel, CLIPTextConfig, CLIPTokenizer
 
 # %% auto #0
 __all__ = ['TINY_WORDS', 'DEMO', 'word_tokenizer', 'tiny_model', 'SDModel', 'default_device', 'load_model', 'to_image',
-           'to_tensor', 'pad_to', 'encode', 'decode', 'embed']
+           'to_tensor', 'pad_to', 'encode', 'decode', 'embed', 'randn']
 
 # %% ../nbs/00_core.ipynb #a8924231
 def word_tokenizer(
@@ -157,3 +157,8 @@ def embed(self:SDModel, prompts:str|list[str])->Tensor:
                              truncation=True, return_tensors='pt').input_ids
         self.emb_cache.update(zip(new, self.text_encoder(ids.to(self.device))[0]))
     return torch.stack([self.emb_cache[p] for p in prompts])
+
+# %% ../nbs/00_core.ipynb #2cfa4a90
+def randn(shape:tuple, generator:torch.Generator|None=None, device=None)->Tensor:
+    "Standard normal noise of `shape`, drawn on `generator`'s device, moved to `device`"
+    return torch.randn(shape, generator=generator, device=generator.device if generator else device).to(device)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np, torch, torch.nn.functional as F
 from PIL import Image
 from torch import Tensor
-from .core import SDModel, to_image, pad_to
+from .core import SDModel, to_image, pad_to, randn
 from .ddim import Inversion, invert, ddim_loop, guided, ddim_timesteps, levels
 from .mask import Mask, diffedit_mask
 
@@ -52,7 +52,7 @@ def sdedit(
     "SDEdit: noise `z0` to `strength`, then DDIM-decode with `query`. The final latents"
     ts = ddim_timesteps(model.scheduler, steps, strength)
     lv = levels(model.scheduler, ts).to(z0.device)
-    eps = torch.randn(z0.shape, generator=generator, device=generator.device if generator else z0.device).to(z0.device)
+    eps = randn(z0.shape, generator, z0.device)
     fn = guided(model, query, kwargs.pop('negative', ''), guidance, len(ts), kwargs.pop('decay', None), **kwargs)
     x = lv[0].sqrt() * z0.float() + (1 - lv[0]).sqrt() * eps
     return ddim_loop(fn, x, ts, lv, model.scheduler.config.prediction_type, progress=progress)[-1]

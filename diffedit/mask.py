@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np, torch, torch.nn.functional as F
 from PIL import Image
 from torch import Tensor
-from .core import SDModel
+from .core import SDModel, randn
 from .ddim import ddim_timesteps, OracleUNet
 from .guidance import predict
 
@@ -38,7 +38,7 @@ def noise_diff(
     _check(n, strength)
     t = ddim_timesteps(model.scheduler, steps, strength)[0]
     a = model.scheduler.alphas_cumprod[t].to(z0.device)
-    eps = torch.randn((n, *z0.shape[1:]), generator=generator, device=generator.device if generator else z0.device).to(z0.device)
+    eps = randn((n, *z0.shape[1:]), generator, z0.device)
     xt = a.sqrt() * z0.float() + (1 - a).sqrt() * eps
     e = model.embed([ref, query, negative])
     per = max(1, max_batch // (2 if guidance == 1 else 4))
