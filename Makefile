@@ -4,7 +4,9 @@ PY := $(VENV)/bin/python
 PINS := nbdev==2.4.14 fastcore==1.12.47 execnb==0.1.18 ghapi==1.0.16 diffusers==0.42.1 transformers==5.23.0 \
         accelerate==1.15.0 safetensors==0.8.0 pillow==13.0.0 matplotlib==3.11.2 tqdm==4.70.1 numpy==2.4.6 ipykernel==7.4.0
 
-.PHONY: test export demo bench readme clean
+DOCS_PINS := sphinx==9.0.4 myst-nb==1.4.0 furo==2025.12.19 sphinx-mathjax-offline==0.0.2 playwright==1.65.2
+
+.PHONY: test export demo bench readme docs browser-test clean
 
 $(VENV)/.installed: settings.ini setup.py Makefile
 	python3 -m venv $(VENV)
@@ -22,6 +24,16 @@ export: $(VENV)/.installed  ## notebooks -> package, and clean notebooks
 readme: $(VENV)/.installed  ## README.md from nbs/index.ipynb, without Quarto
 	$(PY) .ci/readme.py
 
+$(VENV)/.docs: $(VENV)/.installed Makefile
+	$(PY) -m pip install -q $(DOCS_PINS)
+	touch $@
+
+docs: $(VENV)/.docs  ## the docs site in _build/html from the notebooks' saved outputs, offline, without Quarto
+	$(PY) .ci/docs.py
+
+browser-test: docs  ## open the docs site and the app in headless Chromium (needs Debian's chromium)
+	$(PY) .ci/browser.py docs
+
 demo: $(VENV)/.installed  ## edit the bundled example with the bundled demo model
 	$(VENV)/bin/diffedit demo
 
@@ -29,4 +41,4 @@ bench: $(VENV)/.installed  ## speed and memory beside diffusers' pipeline: print
 	$(PY) -c "from diffedit.bench import main; main('bench.json')"
 
 clean:
-	rm -rf $(VENV) _proc _docs
+	rm -rf $(VENV) _proc _docs _build

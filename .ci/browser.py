@@ -1,0 +1,73 @@
+"""Checks in headless Chromium (Debian's `chromium`, driven by Playwright) of what users open in a browser:
+the docs site (`docs`) and the interactive app (`ui`). Usage: python .ci/browser.py docs|ui [...]"""
+import functools, http.server, socket, sys, threading
+from pathlib import Path
+from urllib.parse import urlparse
+from playwright.sync_api import sync_playwright
+
+root = Path(__file__).parents[1]
+shots = root/'_build/screens'
+CHROMIUM = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
+            '--disable-component-update', '--disable-sync', '--no-first-run']
+
+def free_port():
+    with socket.socket() as s: s.bind(('127.0.0.1', 0)); return s.getsockname()[1]
+
+def serve(folder):
+    "A static server for `folder` on a free loopback port; returns its base URL"
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *a): pass
+    handler = functools.partial(Quiet, directory=str(folder))
+    srv = http.server.ThreadingHTTPServer(('127.0.0.1', free_port()), handler)
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    return f'http://127.0.0.1:{srv.server_port}'
+
+def browser(p):
+    return p.chromium.launch(executable_path='/usr/bin/chromium', args=CHROMIUM)   # Playwright gives a fresh profile
+
+def watch(page, base):
+    "Record every request the page makes that does not go to `base`"
+    outside = []
+    page.on('request', lambda r: outside.append(r.url) if urlparse(r.url).netloc not in ('', urlparse(base).netloc)
+                                                          and not r.url.startswith(('data:', 'blob:')) else None)
+    return outside
+
+def images_loaded(page):
+    "(number of <img>, number with naturalWidth 0) once the page has loaded"
+    return page.evaluate("() => [document.images.length, [...document.images].filter(i => !i.complete || i.naturalWidth === 0).length]")
+
+def check_docs():
+    html = root/'_build/html'
+    assert (html/'index.html').exists(), "no _build/html: run `make docs` first"
+    base = serve(html); shots.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as p:
+        b = browser(p); page = b.new_page(viewport={'width': 1280, 'height': 900}); outside = watch(page, base)
+        page.goto(f'{base}/index.html', wait_until='networkidle')
+        assert 'diffedit' in page.title(), page.title()
+        n, broken = images_loaded(page); assert n >= 1 and broken == 0, (n, broken)
+        nav = page.eval_on_selector_all('.sidebar-tree a.reference', 'els => els.map(e => e.href)')
+        assert len(nav) >= 12, nav
+        for url in nav:   # every page in the navigation exists and has a title
+            r = page.request.get(url); assert r.ok, url
+        page.screenshot(path=str(shots/'docs-index.png'), full_page=True)
+
+        page.goto(f'{base}/mask.html', wait_until='networkidle')
+        assert page.title().startswith('The mask'), page.title()
+        sig = page.inner_text('body'); assert 'def diffedit_mask(' in sig and 'threshold:float=0.5' in sig
+        n, broken = images_loaded(page); assert n >= 1 and broken == 0, (n, broken)
+        links = page.eval_on_selector_all('a.reference.external[href$=".html"], a.reference.external[href*=".html#"]',
+                                          'els => els.map(e => e.href)')
+        assert links, 'no links between API pages'
+        for url in set(links):
+            if url.startswith(base): assert page.request.get(url).ok, url
+        page.screenshot(path=str(shots/'docs-mask.png'), full_page=True)
+
+        page.goto(f'{base}/ddim.html', wait_until='networkidle')
+        page.wait_for_selector('mjx-container', timeout=10_000)          # MathJax, served by the site, typeset the maths
+        assert page.locator('mjx-container').count() >= 1
+        assert not outside, f'requests outside the site: {outside}'
+        b.close()
+    print(f'docs: index, mask and ddim pages checked in Chromium ({len(nav)} pages in the navigation); screenshots in {shots}')
+
+if __name__ == '__main__':
+    for what in sys.argv[1:] or ['docs']: {'docs': check_docs}[what]()
