@@ -2,7 +2,8 @@
 VENV ?= .venv
 PY := $(VENV)/bin/python
 PINS := nbdev==2.4.14 fastcore==1.12.47 execnb==0.1.18 ghapi==1.0.16 diffusers==0.42.1 transformers==5.23.0 \
-        accelerate==1.15.0 safetensors==0.8.0 pillow==13.0.0 matplotlib==3.11.2 tqdm==4.70.1 numpy==2.4.6 ipykernel==7.4.0
+        accelerate==1.15.0 safetensors==0.8.0 pillow==13.0.0 matplotlib==3.11.2 tqdm==4.70.1 numpy==2.4.6 ipykernel==7.4.0 \
+        ipywidgets==8.1.9
 
 DOCS_PINS := sphinx==9.0.4 myst-nb==1.4.0 furo==2025.12.19 sphinx-mathjax-offline==0.0.2 playwright==1.65.2
 
@@ -31,8 +32,8 @@ $(VENV)/.docs: $(VENV)/.installed Makefile
 docs: $(VENV)/.docs  ## the docs site in _build/html from the notebooks' saved outputs, offline, without Quarto
 	$(PY) .ci/docs.py
 
-browser-test: docs  ## open the docs site and the app in headless Chromium (needs Debian's chromium)
-	$(PY) .ci/browser.py docs
+browser-test: docs  ## open the docs site and `diffedit ui` in headless Chromium (needs Debian's chromium)
+	$(PY) .ci/browser.py docs ui
 
 demo: $(VENV)/.installed  ## edit the bundled example with the bundled demo model
 	$(VENV)/bin/diffedit demo

@@ -1,6 +1,6 @@
 """Checks in headless Chromium (Debian's `chromium`, driven by Playwright) of what users open in a browser:
-the docs site (`docs`) and the interactive app (`ui`). Usage: python .ci/browser.py docs|ui [...]"""
-import functools, http.server, socket, sys, threading
+the docs site (`docs`) and the interactive app (`ui`). Usage: python .ci/browser.py [docs] [ui]"""
+import functools, http.server, socket, subprocess, sys, threading
 from pathlib import Path
 from urllib.parse import urlparse
 from playwright.sync_api import sync_playwright
@@ -69,5 +69,42 @@ def check_docs():
         b.close()
     print(f'docs: index, mask and ddim pages checked in Chromium ({len(nav)} pages in the navigation); screenshots in {shots}')
 
+def start_ui():
+    "`diffedit ui` on a free port, with the demo model; returns (process, URL)"
+    proc = subprocess.Popen([sys.executable, '-c', 'from diffedit.cli import main; main()', 'ui', '--port', '0'],
+                            stdout=subprocess.PIPE, text=True)
+    line = proc.stdout.readline()
+    assert line.startswith('diffedit ui: http://127.0.0.1:'), f'diffedit ui did not start: {line!r}'
+    return proc, line.split()[2]
+
+MASKED = "() => { const d = mctx.getImageData(0, 0, maskC.width, maskC.height).data; let n = 0; " \
+         "for (let k = 0; k < d.length; k += 4) n += d[k] > 127; return n; }"
+
+def check_ui(shot=None):
+    from diffedit.cli import EXAMPLE, EXAMPLE_PATH, EXAMPLE_QUERY
+    proc, url = start_ui(); shots.mkdir(parents=True, exist_ok=True)
+    try:
+        with sync_playwright() as p:
+            b = browser(p); page = b.new_page(viewport={'width': 1200, 'height': 720}); outside = watch(page, url)
+            page.goto(url, wait_until='networkidle'); assert page.title() == 'diffedit', page.title()
+            page.set_input_files('#file', str(EXAMPLE_PATH))
+            page.wait_for_function("() => document.getElementById('status').textContent.includes('64 x 64')")
+            page.fill('#ref', EXAMPLE.caption); page.fill('#query', EXAMPLE_QUERY)
+            page.click('#find'); page.wait_for_function("() => document.getElementById('status').textContent.startsWith('Mask found')")
+            found = page.evaluate(MASKED); assert 300 < found < 1500, found          # the circle: ~620 of 4096 pixels
+            box = page.locator('#canvas').bounding_box()                              # paint a stroke in the top-left corner
+            page.mouse.move(box['x'] + 30, box['y'] + 30); page.mouse.down()
+            page.mouse.move(box['x'] + 90, box['y'] + 40, steps=8); page.mouse.up()
+            painted = page.evaluate(MASKED); assert painted > found + 20, (found, painted)
+            page.click('#edit'); page.wait_for_function("() => document.getElementById('status').textContent.startsWith('Done')")
+            w = page.evaluate("() => { const i = document.getElementById('result'); return i.complete ? i.naturalWidth : 0; }")
+            assert w == 64, w
+            assert not page.locator('#status.error').count()
+            page.screenshot(path=str(shot or shots/'app.png'))
+            assert not outside, f'requests outside the app: {outside}'
+            b.close()
+    finally: proc.terminate(); proc.wait()
+    print(f'ui: uploaded the example, found the mask ({found} px), painted ({painted} px), edited: a {w}x{w} result appeared')
+
 if __name__ == '__main__':
-    for what in sys.argv[1:] or ['docs']: {'docs': check_docs}[what]()
+    for what in sys.argv[1:] or ['docs', 'ui']: {'docs': check_docs, 'ui': check_ui}[what]()
