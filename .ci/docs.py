@@ -24,7 +24,9 @@ def fix_md(s, site):
 
 def fix_signature(m):
     "Inside a signature: no blank lines, links as plain names, `**kwargs` as written"
-    code = re.sub(r'\[`?([^]`]+)`?\]\([^)]*\)', r'`\1`', m[2].strip('\n')).replace('kwargs:VAR_KEYWORD', '**kwargs')
+    code = re.sub(r'\[`?([^]`]+)`?\]\([^)]*\)', r'`\1`', m[2])
+    code = re.sub(r'(\w+):VAR_KEYWORD', r'**\1', re.sub(r'(\w+):VAR_POSITIONAL', r'*\1', code))
+    code = '\n'.join(l for l in code.splitlines() if l.strip())
     return f'{m[1]}\n{code}\n```'
 
 def fix_doc(md):

@@ -93,6 +93,7 @@ def _image(path):
 
 # %% ../nbs/09_cli.ipynb #748f36f4
 def cmd_edit(a):
+    "`diffedit edit`: write the edited picture (and the mask)"
     _free(a.out, a.mask_out, overwrite=a.overwrite)
     im, model = _image(a.image), _model(a)
     r = edit(model, im, _ref(a, im), a.query, steps=a.steps, strength=a.strength, guidance=a.guidance, threshold=a.threshold,
@@ -101,6 +102,7 @@ def cmd_edit(a):
     if a.mask_out: r.mask.save(a.mask_out); print(f"wrote {a.mask_out}")
 
 def cmd_mask(a):
+    "`diffedit mask`: write the mask only"
     _free(a.out, overwrite=a.overwrite)
     im, model = _image(a.image), _model(a)
     m = diffedit_mask(model, model.encode(im), _ref(a, im), a.query, a.threshold, steps=a.steps,
@@ -108,6 +110,7 @@ def cmd_mask(a):
     m.image(im.size, model.vae_scale).save(a.out); print(f"wrote {a.out}")
 
 def cmd_ui(a):
+    "`diffedit ui`: serve the app's page until Ctrl-C"
     try: srv = make_server(App(_model(a), a.captioner), a.host, a.port)
     except OSError as e: raise CLIError(f"Cannot listen on {a.host}:{a.port} ({e}): pass another --port") from e
     print(f"diffedit ui: http://{a.host}:{srv.server_port}/ (Ctrl-C to stop)", flush=True)
@@ -116,6 +119,7 @@ def cmd_ui(a):
     finally: srv.server_close()
 
 def cmd_demo(a):
+    "`diffedit demo`: edit the bundled example with the bundled model"
     import matplotlib; matplotlib.use('Agg')
     from diffedit.viz import show_images, overlay
     out = Path(a.out_dir); fig_p, res_p = out/'diffedit-demo.png', out/'diffedit-demo-result.png'

@@ -8,6 +8,7 @@ import json, tempfile
 from pathlib import Path
 from importlib.resources import files
 import numpy as np, torch, fastcore.all as fc
+from fastcore.basics import patch
 from PIL import Image
 from torch import Tensor
 from diffusers import AutoencoderKL, UNet2DConditionModel, DDIMScheduler
@@ -15,7 +16,7 @@ from transformers import CLIPTextModel, CLIPTextConfig, CLIPTokenizer
 
 # %% auto #0
 __all__ = ['TINY_WORDS', 'DEMO', 'word_tokenizer', 'tiny_model', 'SDModel', 'default_device', 'load_model', 'to_image',
-           'to_tensor', 'pad_to', 'encode', 'decode', 'embed', 'randn']
+           'to_tensor', 'pad_to', 'randn']
 
 # %% ../nbs/00_core.ipynb #a8924231
 def word_tokenizer(
@@ -128,14 +129,14 @@ def pad_to(x:Tensor, m:int)->Tensor:
     return torch.nn.functional.pad(x, (0, -w % m, 0, -h % m), mode='replicate' if min(h, w) < m else 'reflect')
 
 # %% ../nbs/00_core.ipynb #f258aa46
-@fc.patch
+@patch
 @torch.inference_mode()
 def encode(self:SDModel, image)->Tensor:
     "Scaled latents (1x4xhxw) of an image, padded to a multiple of `vae_scale`"
     x = pad_to(to_tensor(image), self.vae_scale).to(self.device, self.vae.dtype)
     return (self.vae.encode(x).latent_dist.mean * self.vae.config.scaling_factor).to(self.dtype)
 
-@fc.patch
+@patch
 @torch.inference_mode()
 def decode(self:SDModel, lat:Tensor, size:tuple[int,int]|None=None)->list[Image.Image]:
     "PIL images from scaled latents, cropped to `size` (w, h)"
@@ -145,7 +146,7 @@ def decode(self:SDModel, lat:Tensor, size:tuple[int,int]|None=None)->list[Image.
     return [Image.fromarray(o[:h, :w]) for o in x]
 
 # %% ../nbs/00_core.ipynb #ca221dc9
-@fc.patch
+@patch
 @torch.no_grad()
 def embed(self:SDModel, prompts:str|list[str])->Tensor:
     "Text-encoder embeddings (n x tokens x dim) of `prompts`, computed once per prompt"

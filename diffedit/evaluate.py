@@ -40,7 +40,9 @@ def dilate(m:np.ndarray, px:int=2)->np.ndarray:
     t = torch.from_numpy(m.astype(np.float32))[None, None]
     return F.max_pool2d(t, 2 * px + 1, 1, px)[0, 0].numpy() > 0
 
-def iou(a:np.ndarray, b:np.ndarray)->float: return float((a & b).sum() / max((a | b).sum(), 1))
+def iou(a:np.ndarray, b:np.ndarray)->float:
+    "Intersection over union of two boolean masks"
+    return float((a & b).sum() / max((a | b).sum(), 1))
 
 def bg_psnr(a:Image.Image, b:Image.Image, keep:np.ndarray)->float:
     "PSNR in dB of two pictures over the pixels in `keep`"
@@ -56,7 +58,9 @@ def latent_iou_ceiling(m:np.ndarray, scale:int=4)->float:
 # %% ../nbs/08_evaluate.ipynb #5f989b8a
 _PAL = np.array(list(COLOURS.values()), np.float32)
 
-def nearest_colour(rgb:np.ndarray)->str: return list(COLOURS)[int(((_PAL - rgb)**2).sum(1).argmin())]
+def nearest_colour(rgb:np.ndarray)->str:
+    "Name of the vocabulary colour nearest to `rgb`"
+    return list(COLOURS)[int(((_PAL - rgb)**2).sum(1).argmin())]
 
 def judge(im:Image.Image, c:Case, inp:Image.Image|None=None)->dict:
     "Model-free success of an edit: colour, shape and background"

@@ -117,8 +117,9 @@ def train_diffusion(lats:torch.Tensor, scenes:list, tok, minutes:float=25, bs:in
     return avg[0].module.eval(), avg[1].module.eval(), log
 
 # %% ../nbs/07_train.ipynb #80c0c68d
-def save_demo(vae, unet, te, tok, card:str, path:Path=DEMO)->Path:
-    "Write the demo model in Stable Diffusion layout, safetensors weights, with `card` as README.md"
+def save_demo(vae, unet, te, tok, card:str, path:Path|None=None)->Path:
+    "Write the demo model in Stable Diffusion layout, safetensors weights, with `card` as README.md (default: the bundled one)"
+    path = Path(path or DEMO)
     StableDiffusionPipeline(vae=vae, text_encoder=te, tokenizer=tok, unet=unet, scheduler=make_scheduler(),
         safety_checker=None, feature_extractor=None, requires_safety_checker=False).save_pretrained(path)
     (Path(path)/'README.md').write_text(card)
