@@ -114,13 +114,14 @@ def sd15_random(device='cpu', dtype=torch.float32, seed:int=0)->SDModel:
 def configs(device:torch.device)->dict:
     "name -> (model factory, picture size, settings)"
     c = {'demo (CPU, 64px, 50 steps)': (lambda: load_model('demo', 'cpu'), 64, dict(steps=50)),
+         'demo, UNet compiled for both (CPU, 64px, 50 steps)': (lambda: load_model('demo', 'cpu', compile=True), 64, dict(steps=50)),
          'SD1.5 arch, random (CPU, 128px, 10 steps)': (lambda: sd15_random('cpu'), 128, dict(steps=10))}
     if device.type == 'cuda':
         c['SD1.5 arch, random (CUDA bf16, 512px, 50 steps)'] = (lambda: sd15_random('cuda', torch.bfloat16), 512, dict(steps=50))
     return c
 
-def main(out:str='bench.json', reps:int=2):
-    "Run every configuration, print a table, write `out`"
+def main(out:str='bench.json', reps:int=2, show:bool=True)->dict:
+    "Run every configuration, print a table (`show`), write `out`; returns what it writes"
     dev, rows = torch.device('cuda' if torch.cuda.is_available() else 'cpu'), {}
     for name, (make, px, st) in configs(dev).items():
         model = make(); img = Image.open(DEMO.parent.parent/'assets'/'example.png').convert('RGB').resize((px, px))
@@ -128,8 +129,9 @@ def main(out:str='bench.json', reps:int=2):
         del model
     meta = dict(date=datetime.date.today().isoformat(), machine=f"{platform.machine()}, {psutil.cpu_count()} CPUs",
                 gpu=torch.cuda.get_device_name() if dev.type == 'cuda' else None, torch=torch.__version__)
-    print(table(rows, meta)); Path(out).write_text(json.dumps(dict(meta=meta, rows=rows), indent=1))
-    return rows
+    if show: print(table(rows, meta))
+    Path(out).write_text(json.dumps(res := dict(meta=meta, rows=rows), indent=1))
+    return res
 
 def table(rows:dict, meta:dict)->str:
     "Markdown table of `compare` results"

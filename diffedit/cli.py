@@ -34,6 +34,7 @@ def _common(p):
     p.add_argument('--seed', type=int, default=0, help='seed of the mask noise (default 0)')
     p.add_argument('--steps', type=int, default=50, help='DDIM steps (default 50)')
     p.add_argument('--threshold', type=float, default=0.5, help='mask threshold in [0, 1] (default 0.5)')
+    p.add_argument('--compile', action='store_true', help='torch.compile the UNet: slow first call, faster steps after')
     p.add_argument('--overwrite', action='store_true', help='replace existing output files')
     p.add_argument('--quiet', action='store_true', help='no progress bars')
 
@@ -65,6 +66,7 @@ def parser()->argparse.ArgumentParser:
                        description='Serve the diffedit page on http://HOST:PORT; stop with Ctrl-C.')
     u.add_argument('--model', default='demo', help='hub id, local folder in Stable Diffusion layout, or "demo" (default)')
     u.add_argument('--device', choices=['cpu', 'cuda', 'mps']); u.add_argument('--dtype', choices=list(_DTYPES))
+    u.add_argument('--compile', action='store_true', help='torch.compile the UNet: slow first edit, faster after')
     u.add_argument('--captioner', default=BLIP, help=f'BLIP hub id or folder for an empty reference (default {BLIP})')
     u.add_argument('--host', default='127.0.0.1', help='address to listen on (default 127.0.0.1: this machine only)')
     u.add_argument('--port', type=int, default=7860, help='port (default 7860; 0: any free one)')
@@ -78,7 +80,7 @@ def _free(*paths, overwrite=False):
         if Path(p).exists() and not overwrite: raise CLIError(f"{p} exists: pass --overwrite to replace it, or choose another name")
 
 def _model(a):
-    try: return load_model(a.model, a.device, _DTYPES.get(a.dtype))
+    try: return load_model(a.model, a.device, _DTYPES.get(a.dtype), compile=a.compile)
     except OSError as e: raise CLIError(str(e)) from e
 
 def _ref(a, im):

@@ -96,6 +96,7 @@ def load_model(
     name_or_path:str|Path='demo',            # hub id, local folder in Stable Diffusion layout, or "demo"
     device:str|torch.device|None=None,       # defaults to `default_device()`
     dtype:torch.dtype|None=None,             # UNet and text encoder dtype; float16 on CUDA, else float32
+    compile:bool=False,                      # `torch.compile` the UNet (compiles on first use, per batch size)
     **kwargs,                                # passed to each `from_pretrained`, e.g. `revision`, `local_files_only`
 )->SDModel:
     "Load a Stable Diffusion checkpoint's VAE, UNet, text encoder, tokenizer and a DDIM scheduler"
@@ -107,6 +108,7 @@ def load_model(
     te = _load(CLIPTextModel, p, 'text_encoder', dtype=dtype, **kwargs)
     tok = _load(CLIPTokenizer, p, 'tokenizer', **kwargs)
     sched = _load(DDIMScheduler, p, 'scheduler', **kwargs)
+    if compile: unet.compile()
     return SDModel(vae.to(device).eval(), unet.to(device).eval(), te.to(device).eval(), tok, sched)
 
 # %% ../nbs/00_core.ipynb #b228ce73
