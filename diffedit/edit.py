@@ -97,12 +97,18 @@ def _captioner(c):
     from diffedit.caption import load_captioner
     return c if callable(c) else load_captioner(*([c] if c else []))
 
+def _per(x, k:int, what:str)->list:
+    "`x` once per picture: a list of `k`, or one value for all"
+    if not isinstance(x, (list, tuple)): return [x] * k
+    if len(x) != k: raise ValueError(f"{what}: give one per picture ({k}), or one for all; got {len(x)}")
+    return list(x)
+
 def edit(
     model:SDModel,
-    image,                         # PIL image (any mode or size), path or uint8 array
-    ref:str|None,                  # reference text: what the picture shows; None: BLIP's caption of it
-    query:str|list[str],           # query text: what it should show; a list edits once per query
-    mask=None,                     # your own mask (skips DiffEdit's): nonzero where the picture may change
+    image,                         # PIL image (any mode or size), path or uint8 array; or a list of same-size pictures
+    ref:str|None|list,             # reference text: what the picture shows; None: BLIP's caption of it; a list: one per picture
+    query:str|list[str],           # query text; a list: one per picture, or, with one picture, several edits of it
+    mask=None,                     # your own mask (skips DiffEdit's): nonzero where the picture may change; a list: one per edit
     steps:int=50,                  # DDIM steps of the full schedule
     strength:float=0.8,            # encoding ratio r
     guidance:float=7.5,            # classifier-free guidance of the decoding
@@ -119,17 +125,21 @@ def edit(
     **kwargs,                      # decoding options: `decay`, `rescale`, `phi` (see `decode`)
 )->EditResult|list[EditResult]:
     "Edit `image` from `ref` to `query` with DiffEdit: mask, encode, decode with the mask"
-    image, qs = to_image(image), [query] if isinstance(query, str) else list(query)
-    if ref is None and mask is None: ref = _captioner(captioner)(image)
-    z0, size, sc = model.encode(image), image.size, model.vae_scale
-    gen = lambda: generator or (torch.Generator().manual_seed(seed) if seed is not None else None)  # same draws per query
-    ms = [user_mask(mask, size, sc) if mask is not None else
-          diffedit_mask(model, z0, ref, q, threshold, n=n, strength=mask_strength, steps=steps, generator=gen(), **(mask_kw or {}))
-          for q in qs]
-    inv = invert(model, z0, steps, strength, progress=progress)     # shared by every query
-    inv_q = Inversion(inv.latents.expand(-1, len(qs), -1, -1, -1), inv.levels, inv.timesteps)
-    lat = decode(model, inv_q, qs, torch.stack([m.mask[None] for m in ms]).to(z0.device), guidance, negative,
-                 callback=callback, progress=progress, **kwargs)[-1]
-    res = [EditResult(im, m.image(size, sc), m.soft_at(size, sc), l[None], m.mask, inv, ref)
-           for im, m, l in zip(model.decode(lat, size), ms, lat)]
-    return res[0] if isinstance(query, str) else res
+    ims = [to_image(i) for i in image] if isinstance(image, (list, tuple)) else [to_image(image)]
+    qs = [query] if isinstance(query, str) else list(query)
+    src = list(range(len(ims))) if len(ims) > 1 else [0] * len(qs)           # the picture of each edit
+    if len(ims) > 1 and len(qs) != len(ims): raise ValueError(f"give one query per picture ({len(ims)}), got {len(qs)}")
+    if len({im.size for im in ims}) > 1: raise ValueError("pictures edited in one call must have one size: resize them, or edit them one by one")
+    refs, masks = _per(ref, len(ims), 'ref'), _per(mask, len(qs), 'mask')
+    if any(refs[i] is None and m is None for i, m in zip(src, masks)):
+        cap = _captioner(captioner); refs = [cap(im) if r is None else r for r, im in zip(refs, ims)]
+    z0, size, sc = torch.cat([model.encode(im) for im in ims]), ims[0].size, model.vae_scale
+    gen = lambda: generator or (torch.Generator().manual_seed(seed) if seed is not None else None)  # same draws per edit
+    ms = [user_mask(m, size, sc) if m is not None else diffedit_mask(model, z0[i:i+1], refs[i], q, threshold, n=n,
+          strength=mask_strength, steps=steps, generator=gen(), **(mask_kw or {})) for i, q, m in zip(src, qs, masks)]
+    inv = invert(model, z0, steps, strength, progress=progress)     # every picture in one batch; shared by its queries
+    lat = decode(model, Inversion(inv.latents[:, src], inv.levels, inv.timesteps), qs, torch.stack([m.mask[None] for m in ms]).to(z0.device),
+                 guidance, negative, callback=callback, progress=progress, **kwargs)[-1]
+    res = [EditResult(im, m.image(size, sc), m.soft_at(size, sc), l[None], m.mask, Inversion(inv.latents[:, i:i+1], inv.levels, inv.timesteps), refs[i])
+           for im, m, l, i in zip(model.decode(lat, size), ms, lat, src)]
+    return res[0] if len(ims) == 1 and isinstance(query, str) else res
