@@ -1,6 +1,6 @@
 """The docs site without Quarto: nbdev's processors write `_proc/`, this turns the Quarto-only bits
 into what myst-nb reads, and Sphinx (furo theme) builds `_build/html`. Usage: python .ci/docs.py"""
-import json, os, re, shutil, subprocess, sys, warnings, yaml
+import json, os, re, shutil, subprocess, sys, yaml
 from pathlib import Path
 
 root = Path(__file__).parents[1]

@@ -15,6 +15,7 @@ from .mask import Mask, diffedit_mask
 from .edit import edit
 from .caption import BLIP, load_captioner
 from .viz import overlay
+from fastcore.basics import patch
 
 # %% auto #0
 __all__ = ['PAGE', 'to_data_url', 'from_data_url', 'App', 'make_server', 'threshold_slider']
@@ -31,9 +32,10 @@ def from_data_url(url:str)->Image.Image:
         raise ValueError("expected a picture as a data URL ('data:image/png;base64,...')")
     return Image.open(io.BytesIO(base64.b64decode(url.split(',', 1)[1])))
 
-# %% ../nbs/12_app.ipynb #556e48b4
-def _soft_image(m:Mask, size, scale)->Image.Image:
-    return Image.fromarray((m.soft_at(size, scale) * 255).round().byte().cpu().numpy(), 'L')
+# %% ../nbs/12_app.ipynb #5cbdda3d
+def _gray(t)->Image.Image:
+    "A map in [0, 1] as a grey PIL image"
+    return Image.fromarray((t * 255).round().byte().cpu().numpy(), 'L')
 
 @dataclass
 class App:
@@ -49,23 +51,24 @@ class App:
         if not callable(self.captioner): self.captioner = load_captioner(self.captioner, self.model.device)
         return self.captioner(image)
 
-# %% ../nbs/12_app.ipynb #d78c3626
+# %% ../nbs/12_app.ipynb #d1216b25
+@patch
 @torch.inference_mode()
-def _mask(app:App, image, ref:str, query:str, steps:int=50, seed:int=0, **_)->dict:
-    ref = app.reference(image, ref)
-    m = diffedit_mask(app.model, app.model.encode(image), ref, query, steps=int(steps), generator=torch.Generator().manual_seed(int(seed)))
-    return dict(soft=to_data_url(_soft_image(m, image.size, app.model.vae_scale)), ref=ref)
+def mask(self:App, image, ref:str, query:str, steps:int=50, seed:int=0, **_)->dict:
+    "The soft map of DiffEdit's mask, at the picture's size, and the reference used"
+    ref = self.reference(image, ref)
+    m = diffedit_mask(self.model, self.model.encode(image), ref, query, steps=int(steps), generator=torch.Generator().manual_seed(int(seed)))
+    return dict(soft=to_data_url(_gray(m.soft_at(image.size, self.model.vae_scale))), ref=ref)
 
-def _edit(app:App, image, ref:str, query:str, mask:str|None=None, strength:float=0.8, threshold:float=0.5,
+@patch
+def edit(self:App, image, ref:str, query:str, mask:str|None=None, strength:float=0.8, threshold:float=0.5,
           guidance:float=7.5, steps:int=50, seed:int=0, **_)->dict:
+    "The edited picture, with the painted `mask` if given, else DiffEdit's (then its soft map too)"
     painted = from_data_url(mask).convert('L') if mask else None
-    ref = None if painted else app.reference(image, ref)
-    r = edit(app.model, image, ref, query, mask=painted, steps=int(steps), strength=float(strength), guidance=float(guidance),
+    ref = None if painted else self.reference(image, ref)
+    r = edit(self.model, image, ref, query, mask=painted, steps=int(steps), strength=float(strength), guidance=float(guidance),
              threshold=float(threshold), seed=int(seed), progress=False)
-    soft = None if painted else to_data_url(Image.fromarray((r.soft * 255).round().byte().cpu().numpy(), 'L'))
-    return dict(image=to_data_url(r.image), soft=soft, ref=ref)
-
-App.mask, App.edit = _mask, _edit
+    return dict(image=to_data_url(r.image), soft=None if painted else to_data_url(_gray(r.soft)), ref=ref)
 
 # %% ../nbs/12_app.ipynb #895c9c29
 def _request(app:App, kind:str, body:dict)->dict:
