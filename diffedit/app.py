@@ -48,7 +48,7 @@ class App:
         "`ref`, or the captioner's caption of `image` when `ref` is empty"
         if ref.strip(): return ref
         if self.captioner is None: raise ValueError("type a reference text: what the picture shows (this app has no captioner)")
-        if not callable(self.captioner): self.captioner = load_captioner(self.captioner, self.model.device)
+        self.captioner = load_captioner(self.captioner, self.model.device)   # loaded once, on first use
         return self.captioner(image)
 
 # %% ../nbs/12_app.ipynb #d1216b25

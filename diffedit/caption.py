@@ -24,8 +24,10 @@ class Captioner:
         out = self.model.generate(**inp, max_new_tokens=self.max_new_tokens)
         return self.processor.decode(out[0], skip_special_tokens=True).strip()
 
-def load_captioner(name_or_path:str|Path=BLIP, device=None, **kwargs)->Captioner:
-    "Load a BLIP captioner from a hub id or a local folder"
+def load_captioner(name_or_path:str|Path|None=BLIP, device=None, **kwargs)->Captioner:
+    "Load a BLIP captioner from a hub id or a local folder (None: BLIP base); a captioner already loaded is returned as it is"
+    if callable(name_or_path): return name_or_path
+    name_or_path = name_or_path or BLIP
     from transformers import BlipForConditionalGeneration, BlipProcessor
     try: proc, m = BlipProcessor.from_pretrained(name_or_path, **kwargs), BlipForConditionalGeneration.from_pretrained(name_or_path, **kwargs)
     except (OSError, ValueError) as e:

@@ -11,6 +11,7 @@ from torch import Tensor
 from .core import SDModel, to_image, pad_to, randn
 from .ddim import Inversion, invert, ddim_loop, guided, ddim_timesteps, levels
 from .mask import Mask, diffedit_mask
+from .caption import load_captioner
 
 # %% auto #0
 __all__ = ['decode', 'sdedit', 'paste_back', 'EditResult', 'user_mask', 'edit']
@@ -93,10 +94,6 @@ def user_mask(mask, size:tuple[int,int], scale:int)->Mask:
     return Mask(lat, lat)
 
 # %% ../nbs/05_edit.ipynb #843fda7f
-def _captioner(c):
-    from diffedit.caption import load_captioner
-    return c if callable(c) else load_captioner(*([c] if c else []))
-
 def _per(x, k:int, what:str)->list:
     "`x` once per picture: a list of `k`, or one value for all"
     if not isinstance(x, (list, tuple)): return [x] * k
@@ -132,7 +129,7 @@ def edit(
     if len({im.size for im in ims}) > 1: raise ValueError("pictures edited in one call must have one size: resize them, or edit them one by one")
     refs, masks = _per(ref, len(ims), 'ref'), _per(mask, len(qs), 'mask')
     if any(refs[i] is None and m is None for i, m in zip(src, masks)):
-        cap = _captioner(captioner); refs = [cap(im) if r is None else r for r, im in zip(refs, ims)]
+        cap = load_captioner(captioner); refs = [cap(im) if r is None else r for r, im in zip(refs, ims)]
     z0, size, sc = torch.cat([model.encode(im) for im in ims]), ims[0].size, model.vae_scale
     gen = lambda: generator or (torch.Generator().manual_seed(seed) if seed is not None else None)  # same draws per edit
     ms = [user_mask(m, size, sc) if m is not None else diffedit_mask(model, z0[i:i+1], refs[i], q, threshold, n=n,

@@ -95,9 +95,9 @@ def min_snr_weight(abar:torch.Tensor, gamma:float=5.)->torch.Tensor:
 
 def train_diffusion(lats:torch.Tensor, scenes:list, tok, minutes:float=25, bs:int=64, lr:float=1e-3,
                     ema:float=0.999, seed:int=0, init:tuple|None=None):
-    "Train `make_unet()` and `make_text_encoder(tok)` (or the pair `init`) on scaled `lats` captioned from `scenes`"
+    "Train `make_unet()` and `make_text_encoder(tok)` (or copies of the pair `init`) on scaled `lats` captioned from `scenes`"
     torch.manual_seed(seed); rng = np.random.default_rng(seed)
-    (unet, te), sched = init or (make_unet(), make_text_encoder(tok)), make_scheduler()
+    (unet, te), sched = [copy.deepcopy(m) for m in init] if init else (make_unet(), make_text_encoder(tok)), make_scheduler()
     unet.train(); te.train()
     params = [*unet.parameters(), *te.parameters()]
     opt = torch.optim.AdamW(params, lr, weight_decay=0.01)
@@ -122,5 +122,5 @@ def save_demo(vae, unet, te, tok, card:str, path:Path|None=None)->Path:
     path = Path(path or DEMO)
     StableDiffusionPipeline(vae=vae, text_encoder=te, tokenizer=tok, unet=unet, scheduler=make_scheduler(),
         safety_checker=None, feature_extractor=None, requires_safety_checker=False).save_pretrained(path)
-    (Path(path)/'README.md').write_text(card)
-    return Path(path)
+    (path/'README.md').write_text(card)
+    return path
