@@ -56,6 +56,8 @@ def parser()->argparse.ArgumentParser:
     e.add_argument('--mask-out', help='also write the mask used (PNG, white = edited)')
     e.add_argument('--strength', type=float, default=0.8, help='encoding ratio r in (0, 1]: how far into the noise to go (default 0.8)')
     e.add_argument('--guidance', type=float, default=7.5, help='classifier-free guidance scale (default 7.5)')
+    e.add_argument('--decay', choices=['linear', 'cosine'], help='guidance falls from --guidance to 0 over the steps (default: constant). '
+                   'For colour edits with the demo model: --strength 0.3 --guidance 80 --decay cosine')
     m = sub.add_parser('mask', help='only compute the mask (segment by text)', description='Write the DiffEdit mask of '
                        'the region of IMAGE that changes from --ref to --query.')
     _io(m, 'mask to write (PNG, white = where the query differs)'); _common(m)
@@ -98,8 +100,8 @@ def cmd_edit(a):
     "`diffedit edit`: write the edited picture (and the mask)"
     _free(a.out, a.mask_out, overwrite=a.overwrite)
     im, model = _image(a.image), _model(a)
-    r = edit(model, im, _ref(a, im), a.query, steps=a.steps, strength=a.strength, guidance=a.guidance, threshold=a.threshold,
-             seed=a.seed, progress=not a.quiet)
+    r = edit(model, im, _ref(a, im), a.query, steps=a.steps, strength=a.strength, guidance=a.guidance, decay=a.decay,
+             threshold=a.threshold, seed=a.seed, progress=not a.quiet)
     r.image.save(a.out); print(f"wrote {a.out}")
     if a.mask_out: r.mask.save(a.mask_out); print(f"wrote {a.mask_out}")
 

@@ -80,8 +80,8 @@ def gt_latent_mask(c:Case, scale:int=4)->torch.Tensor:
     return F.max_pool2d(torch.from_numpy(c.union.astype(np.float32))[None, None], scale)[0]
 
 @torch.inference_mode()
-def run_methods(model:SDModel, cases:list[Case], strength:float=0.8, steps:int=50, guidance:float=7.5, seed:int=0,
-                methods=('diffedit', 'oracle', 'ddim', 'sdedit'), **mask_kw)->dict:
+def run_methods(model:SDModel, cases:list[Case], strength:float=0.8, steps:int=50, guidance:float=7.5, decay:str|None=None,
+                seed:int=0, methods=('diffedit', 'oracle', 'ddim', 'sdedit'), **mask_kw)->dict:
     "Edited pictures of every method, the DiffEdit masks (image size) and the VAE round trips"
     ims = [render(c.src)[0] for c in cases]
     z0 = torch.cat([model.encode(i) for i in ims])
@@ -91,10 +91,10 @@ def run_methods(model:SDModel, cases:list[Case], strength:float=0.8, steps:int=5
     out['masks'] = [m.image(size, model.vae_scale) for m in masks]
     inv = invert(model, z0, steps, strength, progress=False) if {'diffedit', 'oracle', 'ddim'} & set(methods) else None
     lat = dict(vae=z0)
-    if 'diffedit' in methods: lat['diffedit'] = decode(model, inv, q, torch.stack([m.mask[None] for m in masks]), guidance, progress=False)[-1]
-    if 'oracle' in methods: lat['oracle'] = decode(model, inv, q, torch.stack([gt_latent_mask(c) for c in cases]), guidance, progress=False)[-1]
-    if 'ddim' in methods: lat['ddim'] = decode(model, inv, q, None, guidance, progress=False)[-1]
-    if 'sdedit' in methods: lat['sdedit'] = sdedit(model, z0, q, steps, strength, guidance, generator=g, progress=False)
+    if 'diffedit' in methods: lat['diffedit'] = decode(model, inv, q, torch.stack([m.mask[None] for m in masks]), guidance, decay=decay, progress=False)[-1]
+    if 'oracle' in methods: lat['oracle'] = decode(model, inv, q, torch.stack([gt_latent_mask(c) for c in cases]), guidance, decay=decay, progress=False)[-1]
+    if 'ddim' in methods: lat['ddim'] = decode(model, inv, q, None, guidance, decay=decay, progress=False)[-1]
+    if 'sdedit' in methods: lat['sdedit'] = sdedit(model, z0, q, steps, strength, guidance, generator=g, decay=decay, progress=False)
     for k, v in lat.items(): out[k] = model.decode(v)
     return out
 
