@@ -96,6 +96,9 @@ def check_ui(shot=None):
             page.mouse.move(box['x'] + 30, box['y'] + 30); page.mouse.down()
             page.mouse.move(box['x'] + 90, box['y'] + 40, steps=8); page.mouse.up()
             painted = page.evaluate(MASKED); assert painted > found + 20, (found, painted)
+            page.check('#decay')                                                      # the colour-edit setting: decaying guidance,
+            page.evaluate("() => { for (const [k, v] of [['strength', 0.3], ['guidance', 80]]) {"   # strength 0.3, guidance 80
+                          "const e = document.getElementById(k); e.value = v; e.dispatchEvent(new Event('input')); } }")
             page.click('#edit'); page.wait_for_function("() => document.getElementById('status').textContent.startsWith('Done')")
             w = page.evaluate("() => { const i = document.getElementById('result'); return i.complete ? i.naturalWidth : 0; }")
             assert w == 64, w

@@ -62,12 +62,12 @@ def mask(self:App, image, ref:str, query:str, steps:int=50, seed:int=0, **_)->di
 
 @patch
 def edit(self:App, image, ref:str, query:str, mask:str|None=None, strength:float=0.8, threshold:float=0.5,
-          guidance:float=7.5, steps:int=50, seed:int=0, **_)->dict:
+          guidance:float=7.5, decay:str|None=None, steps:int=50, seed:int=0, **_)->dict:
     "The edited picture, with the painted `mask` if given, else DiffEdit's (then its soft map too)"
     painted = from_data_url(mask).convert('L') if mask else None
     ref = None if painted else self.reference(image, ref)
     r = edit(self.model, image, ref, query, mask=painted, steps=int(steps), strength=float(strength), guidance=float(guidance),
-             threshold=float(threshold), seed=int(seed), progress=False)
+             decay=decay or None, threshold=float(threshold), seed=int(seed), progress=False)
     return dict(image=to_data_url(r.image), soft=None if painted else to_data_url(_gray(r.soft)), ref=ref)
 
 # %% ../nbs/12_app.ipynb #895c9c29
