@@ -67,7 +67,7 @@ def edit(self:App, image, ref:str, query:str, mask:str|None=None, strength:float
     painted = from_data_url(mask).convert('L') if mask else None
     ref = None if painted else self.reference(image, ref)
     r = edit(self.model, image, ref, query, mask=painted, steps=int(steps), strength=float(strength), guidance=float(guidance),
-             decay=decay or None, threshold=float(threshold), seed=int(seed), progress=False)
+             decay=decay, threshold=float(threshold), seed=int(seed), progress=False)
     return dict(image=to_data_url(r.image), soft=None if painted else to_data_url(_gray(r.soft)), ref=ref)
 
 # %% ../nbs/12_app.ipynb #895c9c29

@@ -91,9 +91,10 @@ def run_methods(model:SDModel, cases:list[Case], strength:float=0.8, steps:int=5
     out['masks'] = [m.image(size, model.vae_scale) for m in masks]
     inv = invert(model, z0, steps, strength, progress=False) if {'diffedit', 'oracle', 'ddim'} & set(methods) else None
     lat = dict(vae=z0)
-    if 'diffedit' in methods: lat['diffedit'] = decode(model, inv, q, torch.stack([m.mask[None] for m in masks]), guidance, decay=decay, progress=False)[-1]
-    if 'oracle' in methods: lat['oracle'] = decode(model, inv, q, torch.stack([gt_latent_mask(c) for c in cases]), guidance, decay=decay, progress=False)[-1]
-    if 'ddim' in methods: lat['ddim'] = decode(model, inv, q, None, guidance, decay=decay, progress=False)[-1]
+    dec = lambda mask: decode(model, inv, q, mask, guidance, decay=decay, progress=False)[-1]
+    if 'diffedit' in methods: lat['diffedit'] = dec(torch.stack([m.mask[None] for m in masks]))
+    if 'oracle' in methods: lat['oracle'] = dec(torch.stack([gt_latent_mask(c) for c in cases]))
+    if 'ddim' in methods: lat['ddim'] = dec(None)
     if 'sdedit' in methods: lat['sdedit'] = sdedit(model, z0, q, steps, strength, guidance, generator=g, decay=decay, progress=False)
     for k, v in lat.items(): out[k] = model.decode(v)
     return out
