@@ -34,6 +34,9 @@ def _common(p):
     p.add_argument('--seed', type=int, default=0, help='seed of the mask noise (default 0)')
     p.add_argument('--steps', type=int, default=50, help='DDIM steps (default 50)')
     p.add_argument('--threshold', type=float, default=0.5, help='mask threshold in [0, 1] (default 0.5)')
+    p.add_argument('--close', type=int, default=0, help='bridge gaps in the mask up to 2 x CLOSE latent pixels wide (default 0)')
+    p.add_argument('--fill', action='store_true', help='fill the holes of the mask. For shape edits with the demo model: '
+                   '--threshold 0.4 --close 1 --fill')
     p.add_argument('--compile', action='store_true', help='torch.compile the UNet: slow first call, faster steps after')
     p.add_argument('--overwrite', action='store_true', help='replace existing output files')
     p.add_argument('--quiet', action='store_true', help='no progress bars')
@@ -101,7 +104,7 @@ def cmd_edit(a):
     _free(a.out, a.mask_out, overwrite=a.overwrite)
     im, model = _image(a.image), _model(a)
     r = edit(model, im, _ref(a, im), a.query, steps=a.steps, strength=a.strength, guidance=a.guidance, decay=a.decay,
-             threshold=a.threshold, seed=a.seed, progress=not a.quiet)
+             threshold=a.threshold, seed=a.seed, progress=not a.quiet, mask_kw=dict(close=a.close, fill=a.fill))
     r.image.save(a.out); print(f"wrote {a.out}")
     if a.mask_out: r.mask.save(a.mask_out); print(f"wrote {a.mask_out}")
 
@@ -109,7 +112,7 @@ def cmd_mask(a):
     "`diffedit mask`: write the mask only"
     _free(a.out, overwrite=a.overwrite)
     im, model = _image(a.image), _model(a)
-    m = diffedit_mask(model, model.encode(im), _ref(a, im), a.query, a.threshold, steps=a.steps,
+    m = diffedit_mask(model, model.encode(im), _ref(a, im), a.query, a.threshold, close=a.close, fill=a.fill, steps=a.steps,
                       generator=torch.Generator().manual_seed(a.seed))
     m.image(im.size, model.vae_scale).save(a.out); print(f"wrote {a.out}")
 

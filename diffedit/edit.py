@@ -117,7 +117,7 @@ def edit(
     generator:torch.Generator|None=None, # ... or a generator
     callback=None,                 # called with a dict after each decoding step
     progress:bool=True,            # show progress bars
-    mask_kw:dict|None=None,        # more mask options: `quantile`, `ratio`, `guidance`, `max_batch` (see `diffedit_mask`)
+    mask_kw:dict|None=None,        # more mask options: `close`, `fill`, `quantile`, `ratio`, `guidance`, `max_batch` (see `diffedit_mask`)
     captioner=None,                # for `ref=None`: a `Captioner`, or a hub id or folder to load one (default BLIP base)
     **kwargs,                      # decoding options: `decay`, `rescale`, `phi` (see `decode`)
 )->EditResult|list[EditResult]:

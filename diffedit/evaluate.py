@@ -81,7 +81,7 @@ def gt_latent_mask(c:Case, scale:int=4)->torch.Tensor:
 
 @torch.inference_mode()
 def run_methods(model:SDModel, cases:list[Case], strength:float=0.8, steps:int=50, guidance:float=7.5, decay:str|None=None,
-                seed:int=0, methods=('diffedit', 'oracle', 'ddim', 'sdedit'), **mask_kw)->dict:
+                seed:int=0, methods=('diffedit', 'oracle', 'ddim', 'sdedit', 'ideal'), **mask_kw)->dict:
     "Edited pictures of every method, the DiffEdit masks (image size) and the VAE round trips"
     ims = [render(c.src)[0] for c in cases]
     z0 = torch.cat([model.encode(i) for i in ims])
@@ -96,6 +96,9 @@ def run_methods(model:SDModel, cases:list[Case], strength:float=0.8, steps:int=5
     if 'oracle' in methods: lat['oracle'] = dec(torch.stack([gt_latent_mask(c) for c in cases]))
     if 'ddim' in methods: lat['ddim'] = dec(None)
     if 'sdedit' in methods: lat['sdedit'] = sdedit(model, z0, q, steps, strength, guidance, generator=g, decay=decay, progress=False)
+    if 'ideal' in methods:
+        m, zt = torch.stack([gt_latent_mask(c) for c in cases]), torch.cat([model.encode(render(c.tgt)[0]) for c in cases])
+        lat['ideal'] = m * zt + (1 - m) * z0
     for k, v in lat.items(): out[k] = model.decode(v)
     return out
 

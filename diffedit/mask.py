@@ -83,46 +83,59 @@ def diffedit_mask(
     threshold:float=0.5,        # binarisation threshold of the normalised map
     quantile:float=0.98,        # clip extreme values at this quantile ...
     ratio:float|None=None,      # ... or at `ratio` x mean, as diffusers does (3.0)
+    close:int=0,                # then bridge gaps up to 2 x `close` latent pixels wide ...
+    fill:bool=False,            # ... and fill the holes (see `refine`)
     **kwargs,                   # `n`, `strength`, `steps`, `guidance`, `negative`, `generator`, `max_batch`: see `noise_diff`
 )->Mask:
     "The DiffEdit mask of the region where `query` changes an image described by `ref`"
     soft = normalise(noise_diff(model, z0, ref, query, **kwargs), quantile, ratio)
-    return Mask(soft, (soft > threshold).float(), threshold)
+    m = Mask(soft, (soft > threshold).float(), threshold)
+    return refine(m, close, fill) if close or fill else m
 
 # %% ../nbs/04_mask.ipynb #c80d181b
-def _largest(m:Tensor)->Tensor:
-    "The largest 4-connected component of a binary h x w mask"
-    seen, best = torch.zeros_like(m, dtype=torch.bool), []
+def _pieces(m:Tensor)->list[list[tuple[int,int]]]:
+    "The 4-connected pieces of the nonzero pixels of an h x w mask, each a list of (y, x)"
+    seen, pieces = torch.zeros_like(m, dtype=torch.bool), []
     for y, x in zip(*torch.nonzero(m > 0, as_tuple=True)):
         if seen[y, x]: continue
-        comp, stack = [], [(int(y), int(x))]; seen[y, x] = True
+        piece, stack = [], [(int(y), int(x))]; seen[y, x] = True
         while stack:
-            cy, cx = stack.pop(); comp.append((cy, cx))
+            cy, cx = stack.pop(); piece.append((cy, cx))
             for ny, nx in ((cy+1, cx), (cy-1, cx), (cy, cx+1), (cy, cx-1)):
                 if 0 <= ny < m.shape[0] and 0 <= nx < m.shape[1] and m[ny, nx] > 0 and not seen[ny, nx]:
                     seen[ny, nx] = True; stack.append((ny, nx))
-        if len(comp) > len(best): best = comp
-    out = torch.zeros_like(m)
-    for y, x in best: out[y, x] = 1
+        pieces.append(piece)
+    return pieces
+
+def _paint(like:Tensor, pieces, value:float)->Tensor:
+    out = like.clone()
+    for y, x in (p for piece in pieces for p in piece): out[y, x] = value
     return out
+
+def _grow(b:Tensor, k:int)->Tensor: return F.max_pool2d(b[None, None], 2 * k + 1, 1, k)[0, 0] if k > 0 else b
+def _shrink(b:Tensor, k:int)->Tensor: return 1 - _grow(1 - b, k)   # the picture's border does not erode
+def _close(b:Tensor, k:int)->Tensor: return _shrink(_grow(F.pad(b, (k,) * 4), k), k)[k:-k, k:-k]   # nothing beyond the border
 
 def refine(
     m:Mask,
+    close:int=0,             # bridge gaps up to 2 x `close` latent pixels wide (grow, then shrink back)
+    fill:bool=False,         # fill the holes: what the mask encloses is part of it
     grow:int=0,              # latent pixels to dilate (> 0) or erode (< 0) by
     largest:bool=False,      # keep only the largest connected component
     soften:float=0.,         # Gaussian sigma (latent pixels) of a soft edge for `soft`
 )->Mask:
-    "Clean up a mask: grow or shrink it, keep its largest piece, soften its edge"
-    b = m.mask[None, None].float()
-    if grow > 0: b = F.max_pool2d(b, 2 * grow + 1, 1, grow)
-    if grow < 0: b = 1 - F.max_pool2d(1 - b, -2 * grow + 1, 1, -grow)
-    b = b[0, 0]
-    if largest: b = _largest(b)
-    soft = b
+    "Clean up a mask: close its gaps, fill its holes, grow or shrink it, keep its largest piece, soften its edge"
+    if not isinstance(close, int) or close < 0: raise ValueError(f"close must be a whole number of latent pixels >= 0, got {close!r} (to shrink a mask, use grow < 0)")
+    h, w = (b := m.mask.float()).shape
+    if close: b = _close(b, close)
+    if fill: b = _paint(b, [p for p in _pieces(1 - b) if not any(y in (0, h - 1) or x in (0, w - 1) for y, x in p)], 1.)
+    b = _grow(b, grow) if grow >= 0 else _shrink(b, -grow)
+    if largest: b = _paint(torch.zeros_like(b), [max(_pieces(b), key=len, default=[])], 1.)
     if soften:
         k = torch.arange(-int(3 * soften), int(3 * soften) + 1).float(); k = torch.exp(-k**2 / (2 * soften**2)); k = k / k.sum()
         soft = F.conv2d(F.conv2d(b[None, None], k.view(1, 1, 1, -1), padding=(0, len(k) // 2)), k.view(1, 1, -1, 1), padding=(len(k) // 2, 0))[0, 0]
-    return Mask(soft.clamp(0, 1) if soften else b, b, m.threshold)
+    else: soft = torch.where(b == m.mask, m.soft, b)   # the map where the mask is kept: its edge stays where it was
+    return Mask(soft.clamp(0, 1), b, m.threshold)
 
 # %% ../nbs/04_mask.ipynb #382cbb52
 def segment(
