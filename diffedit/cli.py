@@ -26,6 +26,10 @@ EXAMPLE_PATH = DEMO.parent.parent/'assets'/'example.png'
 # %% ../nbs/09_cli.ipynb #1d68f1e8
 _DTYPES = dict(float32=torch.float32, float16=torch.float16, bfloat16=torch.bfloat16)
 
+def _pixels(s:str)->int:
+    if not s.isdigit(): raise argparse.ArgumentTypeError(f"a whole number of latent pixels >= 0, got {s!r}")
+    return int(s)
+
 def _common(p):
     p.add_argument('--model', default='demo', help='hub id (e.g. stable-diffusion-v1-5/stable-diffusion-v1-5), local folder '
                    'in Stable Diffusion layout, or "demo" (the small bundled model; default)')
@@ -34,7 +38,7 @@ def _common(p):
     p.add_argument('--seed', type=int, default=0, help='seed of the mask noise (default 0)')
     p.add_argument('--steps', type=int, default=50, help='DDIM steps (default 50)')
     p.add_argument('--threshold', type=float, default=0.5, help='mask threshold in [0, 1] (default 0.5)')
-    p.add_argument('--close', type=int, default=0, help='bridge gaps in the mask up to 2 x CLOSE latent pixels wide (default 0)')
+    p.add_argument('--close', type=_pixels, default=0, help='bridge gaps in the mask up to 2 x CLOSE latent pixels wide (default 0)')
     p.add_argument('--fill', action='store_true', help='fill the holes of the mask. For shape edits with the demo model: '
                    '--threshold 0.4 --close 1 --fill')
     p.add_argument('--compile', action='store_true', help='torch.compile the UNet: slow first call, faster steps after')

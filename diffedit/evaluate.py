@@ -82,7 +82,7 @@ def gt_latent_mask(c:Case, scale:int=4)->torch.Tensor:
 @torch.inference_mode()
 def run_methods(model:SDModel, cases:list[Case], strength:float=0.8, steps:int=50, guidance:float=7.5, decay:str|None=None,
                 seed:int=0, methods=('diffedit', 'oracle', 'ddim', 'sdedit', 'ideal'), **mask_kw)->dict:
-    "Edited pictures of every method, the DiffEdit masks (image size) and the VAE round trips"
+    "Edited pictures of every method (and the `ideal` ceiling), the DiffEdit masks (image size) and the VAE round trips"
     ims = [render(c.src)[0] for c in cases]
     z0 = torch.cat([model.encode(i) for i in ims])
     q, out, size = [c.query for c in cases], {}, ims[0].size

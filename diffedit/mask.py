@@ -90,7 +90,7 @@ def diffedit_mask(
     "The DiffEdit mask of the region where `query` changes an image described by `ref`"
     soft = normalise(noise_diff(model, z0, ref, query, **kwargs), quantile, ratio)
     m = Mask(soft, (soft > threshold).float(), threshold)
-    return refine(m, close, fill) if close or fill else m
+    return refine(m, close=close, fill=fill) if close or fill else m
 
 # %% ../nbs/04_mask.ipynb #c80d181b
 def _pieces(m:Tensor)->list[list[tuple[int,int]]]:
@@ -108,6 +108,7 @@ def _pieces(m:Tensor)->list[list[tuple[int,int]]]:
     return pieces
 
 def _paint(like:Tensor, pieces, value:float)->Tensor:
+    "A copy of `like` with the pixels of `pieces` set to `value`"
     out = like.clone()
     for y, x in (p for piece in pieces for p in piece): out[y, x] = value
     return out
@@ -118,6 +119,7 @@ def _close(b:Tensor, k:int)->Tensor: return _shrink(_grow(F.pad(b, (k,) * 4), k)
 
 def refine(
     m:Mask,
+    *,
     close:int=0,             # bridge gaps up to 2 x `close` latent pixels wide (grow, then shrink back)
     fill:bool=False,         # fill the holes: what the mask encloses is part of it
     grow:int=0,              # latent pixels to dilate (> 0) or erode (< 0) by
@@ -125,7 +127,9 @@ def refine(
     soften:float=0.,         # Gaussian sigma (latent pixels) of a soft edge for `soft`
 )->Mask:
     "Clean up a mask: close its gaps, fill its holes, grow or shrink it, keep its largest piece, soften its edge"
-    if not isinstance(close, int) or close < 0: raise ValueError(f"close must be a whole number of latent pixels >= 0, got {close!r} (to shrink a mask, use grow < 0)")
+    if isinstance(close, bool) or int(close) != close or close < 0:
+        raise ValueError(f"close must be a whole number of latent pixels >= 0, got {close!r} (to shrink a mask, use grow < 0)")
+    close = int(close)
     h, w = (b := m.mask.float()).shape
     if close: b = _close(b, close)
     if fill: b = _paint(b, [p for p in _pieces(1 - b) if not any(y in (0, h - 1) or x in (0, w - 1) for y, x in p)], 1.)
@@ -149,4 +153,4 @@ def segment(
     "Segment what `text` names: the DiffEdit mask between `text` and `ref`, refined"
     from diffedit.core import to_image
     z0 = model.encode(to_image(image))
-    return refine(diffedit_mask(model, z0, ref, text, **kwargs), grow, largest, soften)
+    return refine(diffedit_mask(model, z0, ref, text, **kwargs), grow=grow, largest=largest, soften=soften)
