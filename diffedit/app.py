@@ -10,7 +10,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from importlib.resources import files
 import numpy as np, torch
 from PIL import Image
-from .core import SDModel
+from .core import SDModel, to_image
 from .mask import Mask, diffedit_mask
 from .edit import edit
 from .caption import BLIP, load_captioner
@@ -75,8 +75,9 @@ def _request(app:App, kind:str, body:dict)->dict:
     "Run one request from the page: picture decoded, settings checked by the library"
     if not isinstance(body, dict) or not isinstance(body.get('query'), str) or not body['query'].strip():
         raise ValueError("type a query: what the picture should show")
-    image = from_data_url(body.pop('image', None)).convert('RGB')
-    body.setdefault('ref', ''); t0 = time.perf_counter()
+    if not isinstance(body.setdefault('ref', ''), str): raise ValueError("the reference must be text (or empty, for a caption)")
+    image = to_image(from_data_url(body.pop('image', None)))
+    t0 = time.perf_counter()
     with app.lock: out = getattr(app, kind)(image, **body)
     return dict(out, seconds=time.perf_counter() - t0)
 
@@ -102,6 +103,7 @@ class _Handler(BaseHTTPRequestHandler):
         except json.JSONDecodeError as e: return self._json(400, dict(error=f'not JSON: {e}'))
         try: self._json(200, _request(self.app, kind, body))
         except (ValueError, TypeError, OSError) as e: self._json(400, dict(error=str(e)))
+        except Exception as e: self._json(500, dict(error=f'{type(e).__name__}: {e}'))   # a bug, or out of memory: still an answer
 
 # %% ../nbs/12_app.ipynb #5b10e94c
 def make_server(app:App, host:str='127.0.0.1', port:int=7860)->ThreadingHTTPServer:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 import torch
 from PIL import Image
-from .core import to_image, default_device
+from .core import to_image, default_device, _hub_check
 
 # %% auto #0
 __all__ = ['BLIP', 'Captioner', 'load_captioner', 'tiny_blip']
@@ -29,7 +29,9 @@ def load_captioner(name_or_path:str|Path|None=BLIP, device=None, **kwargs)->Capt
     if callable(name_or_path): return name_or_path
     name_or_path = name_or_path or BLIP
     from transformers import BlipForConditionalGeneration, BlipProcessor
-    try: proc, m = BlipProcessor.from_pretrained(name_or_path, **kwargs), BlipForConditionalGeneration.from_pretrained(name_or_path, **kwargs)
+    try:
+        _hub_check(name_or_path, 'config.json', **kwargs)   # offline and not cached: at once, not after minutes of retries
+        proc, m = BlipProcessor.from_pretrained(name_or_path, **kwargs), BlipForConditionalGeneration.from_pretrained(name_or_path, **kwargs)
     except (OSError, ValueError) as e:
         raise OSError(f"Could not load the captioner {str(name_or_path)!r}: {e}\nPass a reference text instead, or the "
                       "path of a local BLIP folder (download it where there is internet: `hf download "

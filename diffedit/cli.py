@@ -30,6 +30,16 @@ def _pixels(s:str)->int:
     if not s.isdigit(): raise argparse.ArgumentTypeError(f"a whole number of latent pixels >= 0, got {s!r}")
     return int(s)
 
+def _unit(s:str)->float:
+    try: v = float(s)
+    except ValueError: v = -1.
+    if not 0 <= v <= 1: raise argparse.ArgumentTypeError(f"a number in [0, 1], got {s!r}")
+    return v
+
+def _port(s:str)->int:
+    if not s.isdigit() or int(s) > 65535: raise argparse.ArgumentTypeError(f"a port number from 0 to 65535, got {s!r}")
+    return int(s)
+
 def _common(p):
     p.add_argument('--model', default='demo', help='hub id (e.g. stable-diffusion-v1-5/stable-diffusion-v1-5), local folder '
                    'in Stable Diffusion layout, or "demo" (the small bundled model; default)')
@@ -37,7 +47,7 @@ def _common(p):
     p.add_argument('--dtype', choices=list(_DTYPES), help='UNet/text encoder dtype; default float16 on cuda, else float32')
     p.add_argument('--seed', type=int, default=0, help='seed of the mask noise (default 0)')
     p.add_argument('--steps', type=int, default=50, help='DDIM steps (default 50)')
-    p.add_argument('--threshold', type=float, default=0.5, help='mask threshold in [0, 1] (default 0.5)')
+    p.add_argument('--threshold', type=_unit, default=0.5, help='mask threshold in [0, 1] (default 0.5)')
     p.add_argument('--close', type=_pixels, default=0, help='bridge gaps in the mask up to 2 x CLOSE latent pixels wide (default 0)')
     p.add_argument('--fill', action='store_true', help='fill the holes of the mask. For shape edits with the demo model: '
                    '--threshold 0.4 --close 1 --fill')
@@ -78,15 +88,27 @@ def parser()->argparse.ArgumentParser:
     u.add_argument('--compile', action='store_true', help='torch.compile the UNet: slow first edit, faster after')
     u.add_argument('--captioner', default=BLIP, help=f'BLIP hub id or folder for an empty reference (default {BLIP})')
     u.add_argument('--host', default='127.0.0.1', help='address to listen on (default 127.0.0.1: this machine only)')
-    u.add_argument('--port', type=int, default=7860, help='port (default 7860; 0: any free one)')
+    u.add_argument('--port', type=_port, default=7860, help='port (default 7860; 0: any free one)')
     return p
 
 # %% ../nbs/09_cli.ipynb #3bceac58
 class CLIError(Exception): "An error the user can fix; its message says how"
 
-def _free(*paths, overwrite=False):
-    for p in filter(None, paths):
-        if Path(p).exists() and not overwrite: raise CLIError(f"{p} exists: pass --overwrite to replace it, or choose another name")
+def _outputs(*outs, inp=None, overwrite=False):
+    "Check the files to write before any work: new (or --overwrite), none the input or another, a picture format, a folder"
+    seen = {Path(inp).resolve()} if inp else set()
+    for p in map(Path, filter(None, outs)):
+        if p.resolve() in seen: raise CLIError(f"{p} is the input or another output: give each file its own name")
+        seen.add(p.resolve())
+        if p.exists() and not overwrite: raise CLIError(f"{p} exists: pass --overwrite to replace it, or choose another name")
+        if Image.registered_extensions().get(p.suffix.lower()) not in Image.SAVE:
+            raise CLIError(f"{p}: cannot write pictures of type {p.suffix or '(none)'!r}: end the name with .png or .jpg")
+        if not p.parent.is_dir(): raise CLIError(f"{p.parent} is not a folder: create it first")
+
+def _device(a):
+    d = getattr(a, 'device', None)
+    if d in ('cuda', 'mps') and not (torch.cuda.is_available() if d == 'cuda' else torch.backends.mps.is_available()):
+        raise CLIError(f"--device {d}: this machine's torch has no {d}; leave --device out to use what there is")
 
 def _model(a):
     try: return load_model(a.model, a.device, _DTYPES.get(a.dtype), compile=a.compile)
@@ -105,25 +127,25 @@ def _image(path):
 # %% ../nbs/09_cli.ipynb #748f36f4
 def cmd_edit(a):
     "`diffedit edit`: write the edited picture (and the mask)"
-    _free(a.out, a.mask_out, overwrite=a.overwrite)
-    im, model = _image(a.image), _model(a)
-    r = edit(model, im, _ref(a, im), a.query, steps=a.steps, strength=a.strength, guidance=a.guidance, decay=a.decay,
+    _outputs(a.out, a.mask_out, inp=a.image, overwrite=a.overwrite)
+    im = _image(a.image); ref = _ref(a, im)
+    r = edit(_model(a), im, ref, a.query, steps=a.steps, strength=a.strength, guidance=a.guidance, decay=a.decay,
              threshold=a.threshold, seed=a.seed, progress=not a.quiet, mask_kw=dict(close=a.close, fill=a.fill))
     r.image.save(a.out); print(f"wrote {a.out}")
     if a.mask_out: r.mask.save(a.mask_out); print(f"wrote {a.mask_out}")
 
 def cmd_mask(a):
     "`diffedit mask`: write the mask only"
-    _free(a.out, overwrite=a.overwrite)
-    im, model = _image(a.image), _model(a)
-    m = diffedit_mask(model, model.encode(im), _ref(a, im), a.query, a.threshold, close=a.close, fill=a.fill, steps=a.steps,
+    _outputs(a.out, inp=a.image, overwrite=a.overwrite)
+    im = _image(a.image); ref = _ref(a, im); model = _model(a)
+    m = diffedit_mask(model, model.encode(im), ref, a.query, a.threshold, close=a.close, fill=a.fill, steps=a.steps,
                       generator=torch.Generator().manual_seed(a.seed))
     m.image(im.size, model.vae_scale).save(a.out); print(f"wrote {a.out}")
 
 def cmd_ui(a):
     "`diffedit ui`: serve the app's page until Ctrl-C"
     try: srv = make_server(App(_model(a), a.captioner), a.host, a.port)
-    except OSError as e: raise CLIError(f"Cannot listen on {a.host}:{a.port} ({e}): pass another --port") from e
+    except OSError as e: raise CLIError(f"Cannot listen on {a.host}:{a.port} ({e}): pass another --port (or --host)") from e
     print(f"diffedit ui: http://{a.host}:{srv.server_port}/ (Ctrl-C to stop)", flush=True)
     try: srv.serve_forever()
     except KeyboardInterrupt: pass
@@ -134,10 +156,10 @@ def cmd_demo(a):
     import matplotlib; matplotlib.use('Agg')
     from diffedit.viz import show_images, overlay
     out = Path(a.out_dir); fig_p, res_p = out/'diffedit-demo.png', out/'diffedit-demo-result.png'
-    _free(fig_p, res_p, overwrite=a.overwrite)
+    out.mkdir(parents=True, exist_ok=True); _outputs(fig_p, res_p, overwrite=a.overwrite)
     im = Image.open(EXAMPLE_PATH).convert('RGB')
     r = edit(load_model('demo', 'cpu'), im, EXAMPLE.caption, EXAMPLE_QUERY, seed=0, threshold=0.3, progress=False)
-    out.mkdir(parents=True, exist_ok=True); r.image.save(res_p)
+    r.image.save(res_p)
     show_images([im, overlay(im, r.mask), r.image], nrows=1, titles=[EXAMPLE.caption, 'DiffEdit mask', EXAMPLE_QUERY],
                 size=3).savefig(fig_p, dpi=100)
     print(f"wrote {fig_p} (input | mask | result) and {res_p}")
@@ -146,6 +168,6 @@ def cmd_demo(a):
 def main(argv:list[str]|None=None)->int:
     "Entry point of the `diffedit` command"
     a = parser().parse_args(argv)
-    try: dict(edit=cmd_edit, mask=cmd_mask, demo=cmd_demo, ui=cmd_ui)[a.cmd](a)
-    except CLIError as e: print(f"diffedit: error: {e}", file=sys.stderr); return 2
+    try: _device(a); dict(edit=cmd_edit, mask=cmd_mask, demo=cmd_demo, ui=cmd_ui)[a.cmd](a)
+    except (CLIError, ValueError) as e: print(f"diffedit: error: {e}", file=sys.stderr); return 2   # the library's ValueErrors say what to do
     return 0

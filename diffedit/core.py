@@ -9,7 +9,7 @@ from pathlib import Path
 from importlib.resources import files
 import numpy as np, torch, fastcore.all as fc
 from fastcore.basics import patch
-from PIL import Image
+from PIL import Image, ImageOps
 from torch import Tensor
 from diffusers import AutoencoderKL, UNet2DConditionModel, DDIMScheduler
 from transformers import CLIPTextModel, CLIPTextConfig, CLIPTokenizer
@@ -72,6 +72,11 @@ class SDModel:
     def dtype(self)->torch.dtype: return self.unet.dtype
     @property
     def vae_scale(self)->int: return 2 ** (len(self.vae.config.block_out_channels) - 1)
+    @property
+    def min_side(self)->int:
+        "The smallest picture side the UNet's coarsest grid allows"
+        c = getattr(self.unet, 'config', None)   # stand-in UNets have none
+        return self.vae_scale * 2 ** (len(c.block_out_channels) - 1) if c else self.vae_scale
     def __repr__(self): return f"SDModel({self.unet.config._name_or_path or 'unet'}, {self.device}, {self.dtype})"
 
 # %% ../nbs/00_core.ipynb #968bcf6f
@@ -82,6 +87,21 @@ def default_device()->torch.device:
     if torch.cuda.is_available(): return torch.device('cuda')
     if torch.backends.mps.is_available(): return torch.device('mps')
     return torch.device('cpu')
+
+def _hub_check(name:str|Path, file:str, **kw):
+    "Fail at once where `from_pretrained` would retry for minutes: `name` is no folder, not cached, and the hub cannot say"
+    from huggingface_hub import try_to_load_from_cache, model_info
+    from huggingface_hub.errors import RepositoryNotFoundError, GatedRepoError
+    s = str(name)
+    if Path(s).expanduser().exists() or kw.get('local_files_only'): return
+    if Path(s).is_absolute() or s.startswith(('.', '~')) or s.count('/') > 1: raise OSError(f"There is no folder {s}: check the path")
+    if isinstance(try_to_load_from_cache(s, file, cache_dir=kw.get('cache_dir'), revision=kw.get('revision')), str): return
+    try: model_info(s, revision=kw.get('revision'), timeout=10)
+    except GatedRepoError: return   # from_pretrained says what to do
+    except RepositoryNotFoundError as e: raise OSError(f"There is no model {s!r} on the Hugging Face hub (or it is private: `hf auth login`)") from e
+    except Exception as e:
+        raise OSError(f"{s!r} is not in this machine's cache, and the hub cannot be reached ({type(e).__name__}: {e}). Download it "
+                      f"where there is internet (`hf download {s}`) and copy the cache, or pass the path of a local folder") from e
 
 def _load(cls, path, sub, **kw):
     try: return cls.from_pretrained(path, subfolder=sub, **kw)
@@ -101,6 +121,7 @@ def load_model(
 )->SDModel:
     "Load a Stable Diffusion checkpoint's VAE, UNet, text encoder, tokenizer and a DDIM scheduler"
     p = DEMO if str(name_or_path) == 'demo' else name_or_path
+    _hub_check(p, 'unet/config.json', **kwargs)
     device = torch.device(device or default_device())
     dtype = dtype or (torch.float16 if device.type == 'cuda' else torch.float32)
     vae = _load(AutoencoderKL, p, 'vae', torch_dtype=torch.float32, **kwargs)
@@ -113,11 +134,16 @@ def load_model(
 
 # %% ../nbs/00_core.ipynb #b228ce73
 def to_image(image:Image.Image|str|Path|np.ndarray)->Image.Image:
-    "An RGB PIL image from a PIL image of any mode, a path or a uint8 HxW(xC) array"
+    "An RGB PIL image, turned as its EXIF says, from a PIL image of any mode (8 or 16 bits), a path or a uint8 HxW(xC) array"
     if isinstance(image, (str, Path)): image = Image.open(image)
     if isinstance(image, np.ndarray): image = Image.fromarray(image)
     if not isinstance(image, Image.Image): raise TypeError(f"Expected a PIL image, a path or a uint8 array, got {type(image).__name__}")
     if 0 in image.size: raise ValueError(f"The image is empty (size {image.size})")
+    if image.mode == 'F': raise ValueError("The image has float pixels, whose range is unknown: save it with 8 or 16 bits a channel")
+    image = ImageOps.exif_transpose(image)   # as viewers show it
+    if image.mode.startswith('I'):   # 16-bit grey: PIL's convert would clip it to white, not scale it
+        a = np.asarray(image, np.float32)
+        image = Image.fromarray((a / 257 if image.mode != 'I' or a.max() > 255 else a).round().clip(0, 255).astype(np.uint8))
     return image.convert('RGB')
 
 def to_tensor(image)->Tensor:
@@ -135,7 +161,10 @@ def pad_to(x:Tensor, m:int)->Tensor:
 @torch.inference_mode()
 def encode(self:SDModel, image)->Tensor:
     "Scaled latents (1x4xhxw) of an image, padded to a multiple of `vae_scale`"
-    x = pad_to(to_tensor(image), self.vae_scale).to(self.device, self.vae.dtype)
+    x = to_tensor(image)
+    if min(x.shape[-2:]) < self.min_side:
+        raise ValueError(f"The picture is {x.shape[-1]}x{x.shape[-2]}: this model needs at least {self.min_side} pixels a side; enlarge it")
+    x = pad_to(x, self.vae_scale).to(self.device, self.vae.dtype)
     return (self.vae.encode(x).latent_dist.mean * self.vae.config.scaling_factor).to(self.dtype)
 
 @patch

@@ -90,14 +90,15 @@ def user_mask(mask, size:tuple[int,int], scale:int)->Mask:
     if m.ndim != 2 or tuple(m.shape) != (size[1], size[0]):
         raise ValueError(f"mask must be {size[1]}x{size[0]} (the image's height x width), got {tuple(m.shape)}")
     soft = (m / m.max()).nan_to_num(0.) if m.max() > 0 else m
-    lat = F.max_pool2d(pad_to((soft > 0).float()[None, None], scale), scale)[0, 0]
+    b = (soft > 0).float()[None, None]
+    lat = F.max_pool2d(F.pad(b, (0, -b.shape[-1] % scale, 0, -b.shape[-2] % scale)), scale)[0, 0]   # padded with 0: no picture there
     return Mask(lat, lat)
 
 # %% ../nbs/05_edit.ipynb #843fda7f
-def _per(x, k:int, what:str)->list:
-    "`x` once per picture: a list of `k`, or one value for all"
+def _per(x, k:int, what:str, per:str='picture')->list:
+    "`x` once per picture (or edit): a list of `k`, or one value for all"
     if not isinstance(x, (list, tuple)): return [x] * k
-    if len(x) != k: raise ValueError(f"{what}: give one per picture ({k}), or one for all; got {len(x)}")
+    if len(x) != k: raise ValueError(f"{what}: give one per {per} ({k}), or one for all; got {len(x)}")
     return list(x)
 
 def edit(
@@ -114,7 +115,7 @@ def edit(
     mask_strength:float=0.5,       # mask: noise level
     threshold:float=0.5,           # mask: binarisation threshold
     seed:int|None=None,            # mask: seed of the noise draws ...
-    generator:torch.Generator|None=None, # ... or a generator
+    generator:torch.Generator|None=None, # ... or a generator (copied: every edit starts from its state; it is not advanced)
     callback=None,                 # called with a dict after each decoding step
     progress:bool=True,            # show progress bars
     mask_kw:dict|None=None,        # more mask options: `close`, `fill`, `quantile`, `ratio`, `guidance`, `max_batch` (see `diffedit_mask`)
@@ -124,18 +125,23 @@ def edit(
     "Edit `image` from `ref` to `query` with DiffEdit: mask, encode, decode with the mask"
     ims = [to_image(i) for i in image] if isinstance(image, (list, tuple)) else [to_image(image)]
     qs = [query] if isinstance(query, str) else list(query)
+    if not ims or not qs: raise ValueError("give at least one picture and one query")
+    if seed is not None and generator is not None: raise ValueError("give a seed or a generator, not both")
     src = list(range(len(ims))) if len(ims) > 1 else [0] * len(qs)           # the picture of each edit
     if len(ims) > 1 and len(qs) != len(ims): raise ValueError(f"give one query per picture ({len(ims)}), got {len(qs)}")
     if len({im.size for im in ims}) > 1: raise ValueError("pictures edited in one call must have one size: resize them, or edit them one by one")
-    refs, masks = _per(ref, len(ims), 'ref'), _per(mask, len(qs), 'mask')
+    refs, masks = _per(ref, len(ims), 'ref'), _per(mask, len(qs), 'mask', 'edit')
     if any(refs[i] is None and m is None for i, m in zip(src, masks)):
         cap = load_captioner(captioner); refs = [cap(im) if r is None else r for r, im in zip(refs, ims)]
     z0, size, sc = torch.cat([model.encode(im) for im in ims]), ims[0].size, model.vae_scale
-    gen = lambda: generator or (torch.Generator().manual_seed(seed) if seed is not None else None)  # same draws per edit
+    state = generator.get_state() if generator is not None else None
+    def gen():   # the same draws for every edit, whatever else the call edits
+        if generator is not None: return torch.Generator(generator.device).set_state(state)
+        return torch.Generator().manual_seed(seed) if seed is not None else None
     ms = [user_mask(m, size, sc) if m is not None else diffedit_mask(model, z0[i:i+1], refs[i], q, threshold, n=n,
           strength=mask_strength, steps=steps, generator=gen(), **(mask_kw or {})) for i, q, m in zip(src, qs, masks)]
     inv = invert(model, z0, steps, strength, progress=progress)     # every picture in one batch; shared by its queries
-    lat = decode(model, Inversion(inv.latents[:, src], inv.levels, inv.timesteps), qs, torch.stack([m.mask[None] for m in ms]).to(z0.device),
+    lat = decode(model, Inversion(inv.latents[:, src], inv.levels, inv.timesteps), qs, torch.stack([m.mask[None].to(z0.device) for m in ms]),
                  guidance, negative, callback=callback, progress=progress, **kwargs)[-1]
     res = [EditResult(im, m.image(size, sc), m.soft_at(size, sc), l[None], m.mask, Inversion(inv.latents[:, i:i+1], inv.levels, inv.timesteps), refs[i])
            for im, m, l, i in zip(model.decode(lat, size), ms, lat, src)]

@@ -13,6 +13,7 @@ __all__ = ['cfg', 'guidance_at', 'predict']
 # %% ../nbs/02_guidance.ipynb #7841fa2f
 def _norm(x): return x.flatten(1).norm(dim=1).view(-1, *[1] * (x.ndim - 1))
 def _std(x): return x.flatten(1).std(dim=1).view(-1, *[1] * (x.ndim - 1))
+def _ratio(a, b): return a / b.clamp_min(1e-12)   # a/b, and 0 where both are 0 (prompt = negative)
 
 def cfg(
     u:Tensor,                 # unconditional (or negative-prompt) prediction
@@ -23,11 +24,11 @@ def cfg(
 )->Tensor:
     "Classifier-free guidance `u + g*(c-u)`, with optional rescaling"
     d = c - u
-    if rescale in ('update', 'both'): d = d * _norm(u) / _norm(d)
-    pred = u + g * d
-    if rescale in ('pred', 'both'): pred = pred * _norm(c) / _norm(pred)
     if rescale not in (None, 'pred', 'update', 'both'): raise ValueError(f"rescale must be None, 'pred', 'update' or 'both', not {rescale!r}")
-    return pred if phi == 0 else phi * pred * _std(c) / _std(pred) + (1 - phi) * pred
+    if rescale in ('update', 'both'): d = d * _ratio(_norm(u), _norm(d))
+    pred = u + g * d
+    if rescale in ('pred', 'both'): pred = pred * _ratio(_norm(c), _norm(pred))
+    return pred if phi == 0 else phi * pred * _ratio(_std(c), _std(pred)) + (1 - phi) * pred
 
 # %% ../nbs/02_guidance.ipynb #e53fcd0c
 def guidance_at(

@@ -137,7 +137,8 @@ def refine(
     if largest: b = _paint(torch.zeros_like(b), [max(_pieces(b), key=len, default=[])], 1.)
     if soften:
         k = torch.arange(-int(3 * soften), int(3 * soften) + 1).float(); k = torch.exp(-k**2 / (2 * soften**2)); k = k / k.sum()
-        soft = F.conv2d(F.conv2d(b[None, None], k.view(1, 1, 1, -1), padding=(0, len(k) // 2)), k.view(1, 1, -1, 1), padding=(len(k) // 2, 0))[0, 0]
+        p = F.pad(b[None, None], (len(k) // 2,) * 4, mode='replicate')   # the mask goes on beyond the border: no fall-off there
+        soft = F.conv2d(F.conv2d(p, k.view(1, 1, 1, -1)), k.view(1, 1, -1, 1))[0, 0]
     else: soft = torch.where(b == m.mask, m.soft, b)   # the map where the mask is kept: its edge stays where it was
     return Mask(soft.clamp(0, 1), b, m.threshold)
 
