@@ -68,7 +68,7 @@ def ddim_loop(
 class Inversion:
     "Latents of every DDIM inversion step: `latents[k]` at noise level `levels[k]`, clean first"
     latents:Tensor     # (K+1) x B x C x h x w
-    levels:Tensor      # K+1 noise levels abar, increasing
+    levels:Tensor      # K+1 noise levels abar, clean first (abar falls as the noise grows)
     timesteps:Tensor   # the K decoding timesteps, noisiest first
 
 # %% ../nbs/03_ddim.ipynb #3d7e55f4

@@ -145,4 +145,4 @@ def edit(
                  guidance, negative, callback=callback, progress=progress, **kwargs)[-1]
     res = [EditResult(im, m.image(size, sc), m.soft_at(size, sc), l[None], m.mask, Inversion(inv.latents[:, i:i+1], inv.levels, inv.timesteps), refs[i])
            for im, m, l, i in zip(model.decode(lat, size), ms, lat, src)]
-    return res[0] if len(ims) == 1 and isinstance(query, str) else res
+    return res if isinstance(image, (list, tuple)) or not isinstance(query, str) else res[0]   # a list in, a list out
