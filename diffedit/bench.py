@@ -4,7 +4,7 @@
 
 # %% ../nbs/10_bench.ipynb #ea772971
 from __future__ import annotations
-import json, time, threading, platform, statistics, datetime
+import json, sys, time, threading, platform, statistics, datetime, subprocess
 from contextlib import contextmanager
 from pathlib import Path
 import numpy as np, psutil, torch
@@ -13,11 +13,13 @@ from diffusers import (AutoencoderKL, UNet2DConditionModel, DDIMScheduler, DDIMI
                        StableDiffusionDiffEditPipeline)
 from transformers import CLIPTextModel, CLIPTextConfig
 from .core import SDModel, load_model, word_tokenizer, DEMO
-from .edit import edit
+from .edit import edit, decode
+from .mask import diffedit_mask
+from .ddim import invert
 
 # %% auto #0
-__all__ = ['Passes', 'peak_memory', 'diffusers_pipe', 'run_diffusers', 'run_ours', 'compare', 'sd15_random', 'configs', 'main',
-           'table']
+__all__ = ['RUNNERS', 'REF', 'QUERY', 'Passes', 'peak_memory', 'diffusers_pipe', 'run_diffusers', 'run_ours',
+           'run_ours_as_diffusers', 'compare', 'sd15_random', 'configs', 'fresh_peak_mb', 'main', 'table']
 
 # %% ../nbs/10_bench.ipynb #80f7c12b
 class Passes:
@@ -72,19 +74,29 @@ def run_ours(model, image, ref, query, steps=50, strength=0.8, guidance=7.5, n=1
     "One edit with `diffedit.edit`"
     return edit(model, image, ref, query, steps=steps, strength=strength, guidance=guidance, n=n, seed=seed, progress=False, **kw).image
 
+@torch.inference_mode()
+def run_ours_as_diffusers(model, image, ref, query, steps=50, strength=0.8, guidance=7.5, n=10, seed=0):
+    "diffusers' algorithm with our code: the mask guided (diffusers' normalisation), the inversion guided on `ref`"
+    z0, g = model.encode(image), torch.Generator().manual_seed(seed)
+    m = diffedit_mask(model, z0, ref, query, n=n, strength=0.5, steps=steps, guidance=guidance, ratio=3., generator=g)
+    inv = invert(model, z0, steps, strength, prompt=ref, guidance=guidance, progress=False)
+    return model.decode(decode(model, inv, query, m.mask[None].to(z0.device), guidance, progress=False)[-1], image.size)[0]
+
+RUNNERS = ('diffusers', 'ours', "ours, diffusers' algorithm")
+
 # %% ../nbs/10_bench.ipynb #6aaca19b
 def _sync(d):
     if d.type == 'cuda': torch.cuda.synchronize()
 
 @torch.inference_mode()
 def compare(model:SDModel, image:Image.Image, ref:str, query:str, reps:int=2, **settings)->dict:
-    "Median wall time, passes and peak memory of ours and diffusers', run alternately after a warm-up"
-    fns = dict(diffusers=lambda: run_diffusers(pipe, image, ref, query, **settings),
-               ours=lambda: run_ours(model, image, ref, query, **settings))
+    "Median wall time, passes and peak memory of diffusers' and ours (two ways), run in turn after a warm-up"
+    fns = dict(zip(RUNNERS, (lambda: run_diffusers(pipe, image, ref, query, **settings), lambda: run_ours(model, image, ref, query, **settings),
+                             lambda: run_ours_as_diffusers(model, image, ref, query, **settings))))
     pipe, passes, res = diffusers_pipe(model), Passes(model.unet, model.vae), {}
     for f in fns.values(): f()                       # warm-up
     for _ in range(reps):
-        for k, f in fns.items():                    # A B A B
+        for k, f in fns.items():                    # A B C A B C
             passes.reset(); _sync(model.device)
             with peak_memory(model.device) as mem:
                 t = time.perf_counter(); f(); _sync(model.device); dt = time.perf_counter() - t
@@ -92,7 +104,7 @@ def compare(model:SDModel, image:Image.Image, ref:str, query:str, reps:int=2, **
             r['times'].append(dt); r['peak_mb'] = max(r['peak_mb'], mem['peak_mb']); r.update(passes.n)
     passes.remove()
     for r in res.values(): r['median_s'] = statistics.median(r['times'])
-    res['speedup'] = res['diffusers']['median_s'] / res['ours']['median_s']
+    for k in RUNNERS[1:]: res[k]['speedup'] = res['diffusers']['median_s'] / res[k]['median_s']
     return res
 
 # %% ../nbs/10_bench.ipynb #b225c378
@@ -108,7 +120,8 @@ def sd15_random(device='cpu', dtype=torch.float32, seed:int=0)->SDModel:
                                       num_attention_heads=12, max_position_embeddings=77))
     sched = DDIMScheduler(beta_start=0.00085, beta_end=0.012, beta_schedule="scaled_linear", clip_sample=False,
                           set_alpha_to_one=False, steps_offset=1)
-    return SDModel(vae.to(device).eval(), unet.to(device, dtype).eval(), te.to(device, dtype).eval(), tok, sched)
+    vae_dtype = torch.float32 if dtype == torch.float16 else dtype   # one dtype for diffusers' pipeline; only fp16 overflows in the VAE
+    return SDModel(vae.to(device, vae_dtype).eval(), unet.to(device, dtype).eval(), te.to(device, dtype).eval(), tok, sched)
 
 # %% ../nbs/10_bench.ipynb #0c087771
 def configs(device:torch.device)->dict:
@@ -120,13 +133,31 @@ def configs(device:torch.device)->dict:
         c['SD1.5 arch, random (CUDA bf16, 512px, 50 steps)'] = (lambda: sd15_random('cuda', torch.bfloat16), 512, dict(steps=50))
     return c
 
+REF, QUERY = 'a red circle on a blue background', 'a green circle on a blue background'
+def _picture(px:int)->Image.Image: return Image.open(DEMO.parent.parent/'assets'/'example.png').convert('RGB').resize((px, px))
+
+def _peak_here(name:str, runner:str)->float:
+    make, px, st = configs(torch.device('cpu'))[name]
+    model, img = make(), _picture(px); pipe = diffusers_pipe(model)
+    f = dict(zip(RUNNERS, (lambda: run_diffusers(pipe, img, REF, QUERY, **st), lambda: run_ours(model, img, REF, QUERY, **st),
+                           lambda: run_ours_as_diffusers(model, img, REF, QUERY, **st))))[runner]
+    with torch.inference_mode(), peak_memory(model.device) as mem: f()
+    return mem['peak_mb']
+
+def fresh_peak_mb(name:str, runner:str)->float:
+    "Peak memory (MB) of one edit of configuration `name` by `runner` on the CPU, in a new process once the model is loaded"
+    code = f"import json; from diffedit.bench import _peak_here; print(json.dumps(_peak_here({name!r}, {runner!r})))"
+    return json.loads(subprocess.run([sys.executable, '-c', code], capture_output=True, text=True, check=True).stdout.splitlines()[-1])
+
 def main(out:str='bench.json', reps:int=2, show:bool=True)->dict:
     "Run every configuration, print a table (`show`), write `out`; returns what it writes"
     dev, rows = torch.device('cuda' if torch.cuda.is_available() else 'cpu'), {}
     for name, (make, px, st) in configs(dev).items():
-        model = make(); img = Image.open(DEMO.parent.parent/'assets'/'example.png').convert('RGB').resize((px, px))
-        rows[name] = compare(model, img, 'a red circle on a blue background', 'a green circle on a blue background', reps, **st)
+        model = make()
+        rows[name] = compare(model, _picture(px), REF, QUERY, reps, **st)
         del model
+        if dev.type == 'cpu':   # compiling's own memory would swamp a compiled model's
+            for k in RUNNERS: rows[name][k]['peak_mb'] = None if 'compiled' in name else fresh_peak_mb(name, k)
     meta = dict(date=datetime.date.today().isoformat(), machine=f"{platform.machine()}, {psutil.cpu_count()} CPUs",
                 gpu=torch.cuda.get_device_name() if dev.type == 'cuda' else None, torch=torch.__version__)
     if show: print(table(rows, meta))
@@ -136,11 +167,10 @@ def main(out:str='bench.json', reps:int=2, show:bool=True)->dict:
 def table(rows:dict, meta:dict)->str:
     "Markdown table of `compare` results"
     lines = [f"{meta['date']}, {meta['machine']}{', ' + meta['gpu'] if meta['gpu'] else ''}, torch {meta['torch']}", '',
-             '| configuration | impl | median s | UNet evals | VAE enc/dec | peak MB | speedup |', '|---|---|---|---|---|---|---|']
+             '| configuration | runner | median s | UNet evals | VAE enc/dec | peak MB | speed-up over diffusers |', '|---|---|---|---|---|---|---|']
     for name, r in rows.items():
-        for k in ('diffusers', 'ours'):
-            v = r[k]
-            lines.append(f"| {name} | {k} | {v['median_s']:.2f} | {v['unet']} | {v['vae_encode']}/{v['vae_decode']} | "
-                         f"{v['peak_mb']:.0f} | {r['speedup']:.2f}x |" if k == 'ours' else
-                         f"| {name} | {k} | {v['median_s']:.2f} | {v['unet']} | {v['vae_encode']}/{v['vae_decode']} | {v['peak_mb']:.0f} | |")
+        for k in RUNNERS:
+            v = r[k]; mb = '—' if v['peak_mb'] is None else f"{v['peak_mb']:.0f}"
+            sp = f"{v['speedup']:.2f}x" if 'speedup' in v else ''
+            lines.append(f"| {name} | {k} | {v['median_s']:.2f} | {v['unet']} | {v['vae_encode']}/{v['vae_decode']} | {mb} | {sp} |")
     return '\n'.join(lines)

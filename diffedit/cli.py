@@ -168,6 +168,8 @@ def cmd_demo(a):
 def main(argv:list[str]|None=None)->int:
     "Entry point of the `diffedit` command"
     a = parser().parse_args(argv)
+    if getattr(a, 'quiet', False):   # the loaders' progress bars too
+        import transformers, diffusers; transformers.utils.logging.disable_progress_bar(); diffusers.utils.logging.disable_progress_bar()
     try: _device(a); dict(edit=cmd_edit, mask=cmd_mask, demo=cmd_demo, ui=cmd_ui)[a.cmd](a)
     except (CLIError, ValueError) as e: print(f"diffedit: error: {e}", file=sys.stderr); return 2   # the library's ValueErrors say what to do
     return 0

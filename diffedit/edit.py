@@ -75,7 +75,7 @@ def paste_back(
 class EditResult:
     "What `edit` returns"
     image:Image.Image        # the edited picture, at the input's size
-    mask:Image.Image         # the mask used, mode 'L', 0 or 255, at the input's size
+    mask:Image.Image         # the mask, mode 'L', 0 or 255, at the input's size (`Mask.image`: decoding used `mask_latent`)
     soft:Tensor              # soft map in [0, 1] at the input's size (for your own mask: as the latent grid holds it)
     latents:Tensor           # final latents
     mask_latent:Tensor       # the mask at latent size, as decoding used it

@@ -71,8 +71,13 @@ class Mask:
         return up[0, 0, :size[1], :size[0]]
 
     def image(self, size:tuple[int,int], scale:int)->Image.Image:
-        "Binary mask at image size as a PIL 'L' image, 0 or 255"
+        "Binary mask at image size as a PIL 'L' image, 0 or 255: the soft map, upsampled smoothly, thresholded"
         return Image.fromarray(((self.soft_at(size, scale) > self.threshold) * 255).byte().cpu().numpy(), 'L')
+
+    def grid_image(self, size:tuple[int,int], scale:int)->Image.Image:
+        "The latent mask itself, the one decoding uses, at image size: each latent pixel a `scale` x `scale` block"
+        up = self.mask.repeat_interleave(scale, 0).repeat_interleave(scale, 1)[:size[1], :size[0]]
+        return Image.fromarray(((up > 0) * 255).byte().cpu().numpy(), 'L')
 
 # %% ../nbs/04_mask.ipynb #13906263
 def diffedit_mask(

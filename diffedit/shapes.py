@@ -33,7 +33,7 @@ class Scene:
 
 # %% ../nbs/06_shapes.ipynb #c37b1310
 def random_scene(rng:np.random.Generator, size:int=64)->Scene:
-    "A random `Scene`: object and background of different colours, the object inside the frame"
+    "A random `Scene`: object and background of different colours, the object's centre at least r + 2 px from the border"
     colour, background = rng.choice(list(COLOURS), 2, replace=False)
     r = rng.uniform(0.13, 0.28) * size
     cx, cy = rng.uniform(r + 2, size - r - 2, 2)
