@@ -67,10 +67,11 @@ def judge(im:Image.Image, c:Case, inp:Image.Image|None=None)->dict:
     a, (_, m_src), (_, m_tgt) = np.asarray(im, np.float32), render(c.src), render(c.tgt)
     inp = inp or render(c.src)[0]
     bg = np.median(np.asarray(inp, np.float32)[~dilate(m_src | m_tgt)], 0)
-    core = ~dilate(~m_tgt, 1)   # target object without its edge
+    core, gone = ~dilate(~m_tgt, 1), m_src & ~dilate(m_tgt, 1)   # the target without its edge; the source beyond 1 px of the target
     colour = nearest_colour(np.median(a[core], 0)) == c.tgt.colour
     obj = ((a - _PAL[list(COLOURS).index(c.tgt.colour)])**2).sum(-1) < ((a - bg)**2).sum(-1)
-    shape = iou(obj, m_tgt) > iou(obj, m_src) if c.src.shape != c.tgt.shape else iou(obj, m_tgt) > 0.5
+    if c.src.shape == c.tgt.shape: shape = iou(obj, m_tgt) > 0.5
+    else: shape = iou(obj, m_tgt) > iou(obj, m_src) and (not gone.any() or obj[gone].mean() < 0.5)   # the old shape gone, too
     background = bg_psnr(im, inp, ~dilate(m_src | m_tgt)) >= 22
     return dict(colour=colour, shape=shape, background=background, success=colour and shape and background)
 
@@ -82,13 +83,13 @@ def gt_latent_mask(c:Case, scale:int=4)->torch.Tensor:
 @torch.inference_mode()
 def run_methods(model:SDModel, cases:list[Case], strength:float=0.8, steps:int=50, guidance:float=7.5, decay:str|None=None,
                 seed:int=0, methods=('diffedit', 'oracle', 'ddim', 'sdedit', 'ideal'), **mask_kw)->dict:
-    "Edited pictures of every method (and the `ideal` ceiling), the DiffEdit masks (image size) and the VAE round trips"
+    "Edited pictures of every method (and the `ideal` ceiling), the DiffEdit masks decoding used (image size) and the VAE round trips"
     ims = [render(c.src)[0] for c in cases]
     z0 = torch.cat([model.encode(i) for i in ims])
     q, out, size = [c.query for c in cases], {}, ims[0].size
     g = torch.Generator().manual_seed(seed)
     masks = [diffedit_mask(model, z[None], c.ref, c.query, steps=steps, generator=g, **mask_kw) for z, c in zip(z0, cases)]
-    out['masks'] = [m.image(size, model.vae_scale) for m in masks]
+    out['masks'] = [m.grid_image(size, model.vae_scale) for m in masks]
     inv = invert(model, z0, steps, strength, progress=False) if {'diffedit', 'oracle', 'ddim'} & set(methods) else None
     lat = dict(vae=z0)
     dec = lambda mask: decode(model, inv, q, mask, guidance, decay=decay, progress=False)[-1]
