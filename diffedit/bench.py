@@ -19,7 +19,7 @@ from .ddim import invert
 
 # %% auto #0
 __all__ = ['RUNNERS', 'REF', 'QUERY', 'Passes', 'peak_memory', 'diffusers_pipe', 'run_diffusers', 'run_ours',
-           'run_ours_as_diffusers', 'compare', 'sd15_random', 'configs', 'fresh_peak_mb', 'main', 'table']
+           'run_ours_as_diffusers', 'runners', 'compare', 'sd15_random', 'configs', 'fresh_peak_mb', 'main', 'table']
 
 # %% ../nbs/10_bench.ipynb #80f7c12b
 class Passes:
@@ -84,6 +84,11 @@ def run_ours_as_diffusers(model, image, ref, query, steps=50, strength=0.8, guid
 
 RUNNERS = ('diffusers', 'ours', "ours, diffusers' algorithm")
 
+def runners(model, pipe, image, ref, query, **settings)->dict:
+    "name -> a function that makes one edit"
+    return dict(zip(RUNNERS, (lambda: run_diffusers(pipe, image, ref, query, **settings), lambda: run_ours(model, image, ref, query, **settings),
+                              lambda: run_ours_as_diffusers(model, image, ref, query, **settings))))
+
 # %% ../nbs/10_bench.ipynb #6aaca19b
 def _sync(d):
     if d.type == 'cuda': torch.cuda.synchronize()
@@ -91,9 +96,7 @@ def _sync(d):
 @torch.inference_mode()
 def compare(model:SDModel, image:Image.Image, ref:str, query:str, reps:int=2, **settings)->dict:
     "Median wall time, passes and peak memory of diffusers' and ours (two ways), run in turn after a warm-up"
-    fns = dict(zip(RUNNERS, (lambda: run_diffusers(pipe, image, ref, query, **settings), lambda: run_ours(model, image, ref, query, **settings),
-                             lambda: run_ours_as_diffusers(model, image, ref, query, **settings))))
-    pipe, passes, res = diffusers_pipe(model), Passes(model.unet, model.vae), {}
+    fns, passes, res = runners(model, diffusers_pipe(model), image, ref, query, **settings), Passes(model.unet, model.vae), {}
     for f in fns.values(): f()                       # warm-up
     for _ in range(reps):
         for k, f in fns.items():                    # A B C A B C
@@ -120,7 +123,7 @@ def sd15_random(device='cpu', dtype=torch.float32, seed:int=0)->SDModel:
                                       num_attention_heads=12, max_position_embeddings=77))
     sched = DDIMScheduler(beta_start=0.00085, beta_end=0.012, beta_schedule="scaled_linear", clip_sample=False,
                           set_alpha_to_one=False, steps_offset=1)
-    vae_dtype = torch.float32 if dtype == torch.float16 else dtype   # one dtype for diffusers' pipeline; only fp16 overflows in the VAE
+    vae_dtype = torch.float32 if dtype == torch.float16 else dtype   # fp16 overflows in the VAE; diffusers cannot mix: use bf16
     return SDModel(vae.to(device, vae_dtype).eval(), unet.to(device, dtype).eval(), te.to(device, dtype).eval(), tok, sched)
 
 # %% ../nbs/10_bench.ipynb #0c087771
@@ -138,9 +141,7 @@ def _picture(px:int)->Image.Image: return Image.open(DEMO.parent.parent/'assets'
 
 def _peak_here(name:str, runner:str)->float:
     make, px, st = configs(torch.device('cpu'))[name]
-    model, img = make(), _picture(px); pipe = diffusers_pipe(model)
-    f = dict(zip(RUNNERS, (lambda: run_diffusers(pipe, img, REF, QUERY, **st), lambda: run_ours(model, img, REF, QUERY, **st),
-                           lambda: run_ours_as_diffusers(model, img, REF, QUERY, **st))))[runner]
+    model = make(); f = runners(model, diffusers_pipe(model), _picture(px), REF, QUERY, **st)[runner]
     with torch.inference_mode(), peak_memory(model.device) as mem: f()
     return mem['peak_mb']
 

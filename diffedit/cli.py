@@ -70,7 +70,7 @@ def parser()->argparse.ArgumentParser:
     sub = p.add_subparsers(dest='cmd', required=True, metavar='{edit,mask,demo,ui}')
     e = sub.add_parser('edit', help='edit a picture', description='Edit IMAGE from --ref to --query with DiffEdit.')
     _io(e, 'edited picture to write'); _common(e)
-    e.add_argument('--mask-out', help='also write the mask used (PNG, white = edited)')
+    e.add_argument('--mask-out', help='also write the mask (PNG, white = edited)')
     e.add_argument('--strength', type=float, default=0.8, help='encoding ratio r in (0, 1]: how far into the noise to go (default 0.8)')
     e.add_argument('--guidance', type=float, default=7.5, help='classifier-free guidance scale (default 7.5)')
     e.add_argument('--decay', choices=['linear', 'cosine'], help='guidance falls from --guidance to 0 over the steps (default: constant). '
@@ -128,8 +128,8 @@ def _image(path):
 def cmd_edit(a):
     "`diffedit edit`: write the edited picture (and the mask)"
     _outputs(a.out, a.mask_out, inp=a.image, overwrite=a.overwrite)
-    im = _image(a.image); ref = _ref(a, im)
-    r = edit(_model(a), im, ref, a.query, steps=a.steps, strength=a.strength, guidance=a.guidance, decay=a.decay,
+    im, model = _image(a.image), _model(a)
+    r = edit(model, im, _ref(a, im), a.query, steps=a.steps, strength=a.strength, guidance=a.guidance, decay=a.decay,
              threshold=a.threshold, seed=a.seed, progress=not a.quiet, mask_kw=dict(close=a.close, fill=a.fill))
     r.image.save(a.out); print(f"wrote {a.out}")
     if a.mask_out: r.mask.save(a.mask_out); print(f"wrote {a.mask_out}")
@@ -137,8 +137,8 @@ def cmd_edit(a):
 def cmd_mask(a):
     "`diffedit mask`: write the mask only"
     _outputs(a.out, inp=a.image, overwrite=a.overwrite)
-    im = _image(a.image); ref = _ref(a, im); model = _model(a)
-    m = diffedit_mask(model, model.encode(im), ref, a.query, a.threshold, close=a.close, fill=a.fill, steps=a.steps,
+    im, model = _image(a.image), _model(a)
+    m = diffedit_mask(model, model.encode(im), _ref(a, im), a.query, a.threshold, close=a.close, fill=a.fill, steps=a.steps,
                       generator=torch.Generator().manual_seed(a.seed))
     m.image(im.size, model.vae_scale).save(a.out); print(f"wrote {a.out}")
 
@@ -156,6 +156,7 @@ def cmd_demo(a):
     import matplotlib; matplotlib.use('Agg')
     from diffedit.viz import show_images, overlay
     out = Path(a.out_dir); fig_p, res_p = out/'diffedit-demo.png', out/'diffedit-demo-result.png'
+    if out.exists() and not out.is_dir(): raise CLIError(f"{out} is a file: --out-dir takes a folder")
     out.mkdir(parents=True, exist_ok=True); _outputs(fig_p, res_p, overwrite=a.overwrite)
     im = Image.open(EXAMPLE_PATH).convert('RGB')
     r = edit(load_model('demo', 'cpu'), im, EXAMPLE.caption, EXAMPLE_QUERY, seed=0, threshold=0.3, progress=False)

@@ -5,6 +5,7 @@
 # %% ../nbs/00_core.ipynb #577b269e
 from __future__ import annotations
 import json, tempfile
+from contextlib import contextmanager
 from pathlib import Path
 from importlib.resources import files
 import numpy as np, torch, fastcore.all as fc
@@ -72,11 +73,6 @@ class SDModel:
     def dtype(self)->torch.dtype: return self.unet.dtype
     @property
     def vae_scale(self)->int: return 2 ** (len(self.vae.config.block_out_channels) - 1)
-    @property
-    def min_side(self)->int:
-        "The smallest picture side the UNet's coarsest grid allows"
-        c = getattr(self.unet, 'config', None)   # stand-in UNets have none
-        return self.vae_scale * 2 ** (len(c.block_out_channels) - 1) if c else self.vae_scale
     def __repr__(self): return f"SDModel({self.unet.config._name_or_path or 'unet'}, {self.device}, {self.dtype})"
 
 # %% ../nbs/00_core.ipynb #968bcf6f
@@ -95,8 +91,10 @@ def _hub_check(name:str|Path, file:str, **kw):
     s = str(name)
     if Path(s).expanduser().exists() or kw.get('local_files_only'): return
     if Path(s).is_absolute() or s.startswith(('.', '~')) or s.count('/') > 1: raise OSError(f"There is no folder {s}: check the path")
-    if isinstance(try_to_load_from_cache(s, file, cache_dir=kw.get('cache_dir'), revision=kw.get('revision')), str): return
-    try: model_info(s, revision=kw.get('revision'), timeout=10)
+    try: cached = try_to_load_from_cache(s, file, cache_dir=kw.get('cache_dir'), revision=kw.get('revision'))
+    except ValueError as e: raise OSError(f"There is no folder {s}, and it is no hub id (owner/name): check the path") from e
+    if isinstance(cached, str): return
+    try: model_info(s, revision=kw.get('revision'), token=kw.get('token'), timeout=10)
     except GatedRepoError: return   # from_pretrained says what to do
     except RepositoryNotFoundError as e: raise OSError(f"There is no model {s!r} on the Hugging Face hub (or it is private: `hf auth login`)") from e
     except Exception as e:
@@ -143,13 +141,23 @@ def to_image(image:Image.Image|str|Path|np.ndarray)->Image.Image:
     image = ImageOps.exif_transpose(image)   # as viewers show it
     if image.mode.startswith('I'):   # 16-bit grey: PIL's convert would clip it to white, not scale it
         a = np.asarray(image, np.float32)
-        image = Image.fromarray((a / 257 if image.mode != 'I' or a.max() > 255 else a).round().clip(0, 255).astype(np.uint8))
+        bits16 = image.mode != 'I' or a.max() > 255   # mode 'I' holds 8- or 16-bit values
+        image = Image.fromarray((a / 257 if bits16 else a).round().clip(0, 255).astype(np.uint8))
     return image.convert('RGB')
 
 def to_tensor(image)->Tensor:
     "A 1x3xHxW tensor in [-1, 1] from anything `to_image` takes"
     a = np.asarray(to_image(image), dtype=np.float32) / 127.5 - 1
     return torch.from_numpy(a).permute(2, 0, 1)[None]
+
+@contextmanager
+def _big_enough(x:Tensor):
+    "Say what to do where a GroupNorm meets a one-pixel grid (a picture too small for the model), not how it failed"
+    try: yield
+    except ValueError as e:
+        if 'more than 1 value per channel' not in str(e): raise
+        raise ValueError(f"The picture is too small for this model: at {x.shape[-1]}x{x.shape[-2]} ({'pixels' if x.shape[1] == 3 else 'latents'}) "
+                         "a layer's grid shrinks to one pixel. Enlarge it") from e
 
 def pad_to(x:Tensor, m:int)->Tensor:
     "Reflect-pad the last two dims of `x` on the bottom and right up to multiples of `m`"
@@ -161,11 +169,8 @@ def pad_to(x:Tensor, m:int)->Tensor:
 @torch.inference_mode()
 def encode(self:SDModel, image)->Tensor:
     "Scaled latents (1x4xhxw) of an image, padded to a multiple of `vae_scale`"
-    x = to_tensor(image)
-    if min(x.shape[-2:]) < self.min_side:
-        raise ValueError(f"The picture is {x.shape[-1]}x{x.shape[-2]}: this model needs at least {self.min_side} pixels a side; enlarge it")
-    x = pad_to(x, self.vae_scale).to(self.device, self.vae.dtype)
-    return (self.vae.encode(x).latent_dist.mean * self.vae.config.scaling_factor).to(self.dtype)
+    x = pad_to(to_tensor(image), self.vae_scale).to(self.device, self.vae.dtype)
+    with _big_enough(x): return (self.vae.encode(x).latent_dist.mean * self.vae.config.scaling_factor).to(self.dtype)
 
 @patch
 @torch.inference_mode()

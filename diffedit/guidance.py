@@ -6,6 +6,7 @@
 from __future__ import annotations
 import math, torch
 from torch import Tensor
+from .core import _big_enough
 
 # %% auto #0
 __all__ = ['cfg', 'guidance_at', 'predict']
@@ -13,7 +14,7 @@ __all__ = ['cfg', 'guidance_at', 'predict']
 # %% ../nbs/02_guidance.ipynb #7841fa2f
 def _norm(x): return x.flatten(1).norm(dim=1).view(-1, *[1] * (x.ndim - 1))
 def _std(x): return x.flatten(1).std(dim=1).view(-1, *[1] * (x.ndim - 1))
-def _ratio(a, b): return a / b.clamp_min(1e-12)   # a/b, and 0 where both are 0 (prompt = negative)
+def _ratio(a, b): return torch.where(b > 0, a / b, torch.ones_like(a))   # a/b, and 1 where b is 0 (e.g. prompt = negative)
 
 def cfg(
     u:Tensor,                 # unconditional (or negative-prompt) prediction
@@ -61,7 +62,8 @@ def predict(
 )->Tensor:
     "UNet output for `x` at `t`, with classifier-free guidance when `uncond` is given and `g != 1`"
     dt = _dtype(unet)
-    run = lambda x, e: unet(x.to(dt), t, encoder_hidden_states=e.to(dt)).sample.float()
+    def run(x, e):
+        with _big_enough(x): return unet(x.to(dt), t, encoder_hidden_states=e.to(dt)).sample.float()
     if uncond is None or (g == 1 and not any(kw.values())): return run(x, cond)
     u, c = run(torch.cat([x, x]), torch.cat([uncond, cond])).chunk(2)
     return cfg(u, c, g, **kw)
