@@ -11,11 +11,11 @@ from torch.optim.swa_utils import AveragedModel, get_ema_multi_avg_fn
 from diffusers import AutoencoderKL, UNet2DConditionModel, DDIMScheduler, StableDiffusionPipeline
 from transformers import CLIPTextModel, CLIPTextConfig
 from .core import word_tokenizer, to_tensor, DEMO
-from .shapes import WORDS, random_scene, random_caption, render
+from .shapes import WORDS, random_scene, random_caption, random_edit, render
 
 # %% auto #0
 __all__ = ['make_vae', 'make_unet', 'make_text_encoder', 'make_scheduler', 'scene_batch', 'train_vae', 'psnr', 'vae_psnr',
-           'encode_scenes', 'min_snr_weight', 'train_diffusion', 'save_demo']
+           'encode_scenes', 'min_snr_weight', 'train_diffusion', 'save_demo', 'splice_batch', 'tune_decoder']
 
 # %% ../nbs/07_train.ipynb #f410450a
 def make_vae()->AutoencoderKL:
@@ -124,3 +124,37 @@ def save_demo(vae, unet, te, tok, card:str, path:Path|None=None)->Path:
         safety_checker=None, feature_extractor=None, requires_safety_checker=False).save_pretrained(path)
     (path/'README.md').write_text(card)
     return path
+
+# %% ../nbs/07_train.ipynb #34e21afb
+def _pictures(scenes:list)->tuple[torch.Tensor, torch.Tensor]:
+    "Pictures of `scenes` in [-1, 1] and their object masks, as n x 3 x H x W and n x 1 x H x W tensors"
+    ims, masks = zip(*map(render, scenes))
+    return torch.cat([to_tensor(i) for i in ims]), torch.from_numpy(np.stack(masks)).float()[:, None]
+
+@torch.no_grad()
+def splice_batch(vae:AutoencoderKL, rng:np.random.Generator, n:int)->tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    "Latents, pictures and pixel loss weights of `n` random edits, three ways: spliced, anything inside the mask, plain"
+    src = [random_scene(rng) for _ in range(n)]
+    (xs, ms), (xt, mt) = _pictures(src), _pictures([random_edit(s, str(rng.choice(['colour', 'shape', 'both'])), rng) for s in src])
+    m = F.max_pool2d(torch.maximum(ms, mt), 2 ** (len(vae.config.block_out_channels) - 1))   # the objects' latent cells ...
+    grow = torch.from_numpy(rng.random(n) < 0.5).float()[:, None, None, None]
+    m = torch.maximum(m, grow * F.max_pool2d(m, 3, 1, 1))                                     # ... grown by one cell half the time
+    zs, zt = vae.encode(xs).latent_dist.mean, vae.encode(xt).latent_dist.mean
+    zo = zt * (1 + torch.rand(n, 1, 1, 1) / 2) + torch.randn_like(zt) * torch.rand(n, 1, 1, 1) * 2 * zt.std()   # stronger, and noisy
+    w = torch.ones(3 * n, 1, *xs.shape[2:]); w[n:2 * n] = 1 - F.interpolate(m, size=xs.shape[2:])   # only the outside counts
+    return torch.cat([m * zt + (1 - m) * zs, m * zo + (1 - m) * zs, zs]), torch.cat([xt, xs, xs]), w
+
+def tune_decoder(vae:AutoencoderKL, minutes:float=12, bs:int=8, lr:float=3e-4, seed:int=2)->tuple[AutoencoderKL, list]:
+    "A copy of `vae` whose decoder (only) is trained on `splice_batch`es for `minutes`; and the loss log"
+    torch.manual_seed(seed); rng = np.random.default_rng(seed)
+    vae = copy.deepcopy(vae).requires_grad_(False)
+    params = [*vae.decoder.parameters(), *vae.post_quant_conv.parameters()]
+    for p in params: p.requires_grad_(True)
+    opt, log, end = torch.optim.Adam(params, lr), [], time.time() + 60 * minutes
+    while time.time() < end:
+        z, x, w = splice_batch(vae, rng, bs)
+        y = vae.decode(z).sample
+        loss = ((y - x).abs() * w).mean() + ((y - x)**2 * w).mean()
+        loss.backward(); opt.step(); opt.zero_grad()
+        log.append(loss.item()); _every(len(log), 100, f"decoder step {len(log)} loss {np.mean(log[-100:]):.5f}")
+    return vae.eval(), log
