@@ -144,7 +144,7 @@ def splice_batch(vae:AutoencoderKL, rng:np.random.Generator, n:int)->tuple[torch
     w = torch.ones(3 * n, 1, *xs.shape[2:]); w[n:2 * n] = 1 - F.interpolate(m, size=xs.shape[2:])   # only the outside counts
     return torch.cat([m * zt + (1 - m) * zs, m * zo + (1 - m) * zs, zs]), torch.cat([xt, xs, xs]), w
 
-def tune_decoder(vae:AutoencoderKL, minutes:float=12, bs:int=8, lr:float=3e-4, seed:int=2)->tuple[AutoencoderKL, list]:
+def tune_decoder(vae:AutoencoderKL, minutes:float=20, bs:int=8, lr:float=3e-4, seed:int=2)->tuple[AutoencoderKL, list]:
     "A copy of `vae` whose decoder (only) is trained on `splice_batch`es for `minutes`; and the loss log"
     torch.manual_seed(seed); rng = np.random.default_rng(seed)
     vae = copy.deepcopy(vae).requires_grad_(False)
@@ -154,7 +154,7 @@ def tune_decoder(vae:AutoencoderKL, minutes:float=12, bs:int=8, lr:float=3e-4, s
     while time.time() < end:
         z, x, w = splice_batch(vae, rng, bs)
         y = vae.decode(z).sample
-        loss = ((y - x).abs() * w).mean() + ((y - x)**2 * w).mean()
+        loss = ((y - x).abs() * w).mean() + ((y - x)**2 * w).mean()   # the outside-only kind weighs as much as its outside
         loss.backward(); opt.step(); opt.zero_grad()
         log.append(loss.item()); _every(len(log), 100, f"decoder step {len(log)} loss {np.mean(log[-100:]):.5f}")
-    return vae.eval(), log
+    return vae.requires_grad_(False).eval(), log
