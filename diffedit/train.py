@@ -43,10 +43,15 @@ def make_scheduler()->DDIMScheduler:
                          set_alpha_to_one=False, steps_offset=1)
 
 # %% ../nbs/07_train.ipynb #3ddbc59b
+def _pictures(scenes:list)->tuple[torch.Tensor, torch.Tensor]:
+    "Pictures of `scenes` in [-1, 1] and their object masks, as n x 3 x H x W and n x 1 x H x W tensors"
+    ims, masks = zip(*map(render, scenes))
+    return torch.cat([to_tensor(i) for i in ims]), torch.from_numpy(np.stack(masks)).float()[:, None]
+
 def scene_batch(rng:np.random.Generator, n:int)->tuple[torch.Tensor, list]:
     "`n` random scenes rendered as an n x 3 x 64 x 64 tensor in [-1, 1], and the scenes"
     scenes = [random_scene(rng) for _ in range(n)]
-    return torch.cat([to_tensor(render(s)[0]) for s in scenes]), scenes
+    return _pictures(scenes)[0], scenes
 
 # %% ../nbs/07_train.ipynb #08bef2f1
 def _every(step, n, msg): 
@@ -126,11 +131,6 @@ def save_demo(vae, unet, te, tok, card:str, path:Path|None=None)->Path:
     return path
 
 # %% ../nbs/07_train.ipynb #34e21afb
-def _pictures(scenes:list)->tuple[torch.Tensor, torch.Tensor]:
-    "Pictures of `scenes` in [-1, 1] and their object masks, as n x 3 x H x W and n x 1 x H x W tensors"
-    ims, masks = zip(*map(render, scenes))
-    return torch.cat([to_tensor(i) for i in ims]), torch.from_numpy(np.stack(masks)).float()[:, None]
-
 @torch.no_grad()
 def splice_batch(vae:AutoencoderKL, rng:np.random.Generator, n:int)->tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
     "Latents, pictures and pixel loss weights of `n` random edits, three ways: spliced, anything inside the mask, plain"
