@@ -144,8 +144,9 @@ def splice_batch(vae:AutoencoderKL, rng:np.random.Generator, n:int)->tuple[torch
     w = torch.ones(3 * n, 1, *xs.shape[2:]); w[n:2 * n] = 1 - F.interpolate(m, size=xs.shape[2:])   # only the outside counts
     return torch.cat([m * zt + (1 - m) * zs, m * zo + (1 - m) * zs, zs]), torch.cat([xt, xs, xs]), w
 
-def tune_decoder(vae:AutoencoderKL, minutes:float=20, bs:int=8, lr:float=3e-4, seed:int=2)->tuple[AutoencoderKL, list]:
-    "A copy of `vae` whose decoder (only) is trained on `splice_batch`es for `minutes`; and the loss log"
+def tune_decoder(vae:AutoencoderKL, minutes:float=20, bs:int=8, lr:float=3e-4, seed:int=2,
+                 keep:float=0.)->tuple[AutoencoderKL, list]:
+    "A copy of `vae` whose decoder (only) is trained on `splice_batch`es for `minutes` (`keep`: weight of drawing the unchanged latents of edits as the plain ones are drawn); and the loss log"
     torch.manual_seed(seed); rng = np.random.default_rng(seed)
     vae = copy.deepcopy(vae).requires_grad_(False)
     params = [*vae.decoder.parameters(), *vae.post_quant_conv.parameters()]
@@ -155,6 +156,10 @@ def tune_decoder(vae:AutoencoderKL, minutes:float=20, bs:int=8, lr:float=3e-4, s
         z, x, w = splice_batch(vae, rng, bs)
         y = vae.decode(z).sample
         loss = ((y - x).abs() * w).mean() + ((y - x)**2 * w).mean()   # the outside-only kind weighs as much as its outside
+        if keep:   # where the latents are the plain ones, draw what the plain latents draw
+            same = (z[:2 * bs] == z[2 * bs:].repeat(2, 1, 1, 1)).all(1, keepdim=True).float()
+            d = (y[:2 * bs] - y[2 * bs:].detach().repeat(2, 1, 1, 1)) * F.interpolate(same, size=x.shape[2:])
+            loss = loss + keep * (d.abs() + d**2).mean()
         loss.backward(); opt.step(); opt.zero_grad()
         log.append(loss.item()); _every(len(log), 100, f"decoder step {len(log)} loss {np.mean(log[-100:]):.5f}")
     return vae.requires_grad_(False).eval(), log
