@@ -154,6 +154,7 @@ def cmd_ui(a):
 def cmd_demo(a):
     "`diffedit demo`: edit the bundled example with the bundled model"
     import matplotlib; matplotlib.use('Agg')
+    import matplotlib.pyplot as plt
     from diffedit.viz import show_images, overlay
     out = Path(a.out_dir); fig_p, res_p = out/'diffedit-demo.png', out/'diffedit-demo-result.png'
     if out.exists() and not out.is_dir(): raise CLIError(f"{out} is a file: --out-dir takes a folder")
@@ -161,8 +162,8 @@ def cmd_demo(a):
     im = Image.open(EXAMPLE_PATH).convert('RGB')
     r = edit(load_model('demo', 'cpu'), im, EXAMPLE.caption, EXAMPLE_QUERY, seed=0, threshold=0.3, progress=False)
     r.image.save(res_p)
-    show_images([im, overlay(im, r.mask), r.image], nrows=1, titles=[EXAMPLE.caption, 'DiffEdit mask', EXAMPLE_QUERY],
-                size=3).savefig(fig_p, dpi=100)
+    fig = show_images([im, overlay(im, r.mask), r.image], nrows=1, titles=[EXAMPLE.caption, 'DiffEdit mask', EXAMPLE_QUERY], size=3)
+    fig.savefig(fig_p, dpi=100); plt.close(fig)   # called in a notebook, leave no figure behind
     print(f"wrote {fig_p} (input | mask | result) and {res_p}")
 
 # %% ../nbs/09_cli.ipynb #8e138c95

@@ -156,9 +156,8 @@ def tune_decoder(vae:AutoencoderKL, minutes:float=20, bs:int=8, lr:float=3e-4, s
         z, x, w = splice_batch(vae, rng, bs)
         y = vae.decode(z).sample
         loss = ((y - x).abs() * w).mean() + ((y - x)**2 * w).mean()   # the outside-only kind weighs as much as its outside
-        if keep:   # where the latents are the plain ones, draw what the plain latents draw
-            same = (z[:2 * bs] == z[2 * bs:].repeat(2, 1, 1, 1)).all(1, keepdim=True).float()
-            d = (y[:2 * bs] - y[2 * bs:].detach().repeat(2, 1, 1, 1)) * F.interpolate(same, size=x.shape[2:])
+        if keep:   # outside the mask (where the second kind is scored), draw what the plain latents draw
+            d = (y[:2 * bs] - y[2 * bs:].detach().repeat(2, 1, 1, 1)) * w[bs:2 * bs].repeat(2, 1, 1, 1)
             loss = loss + keep * (d.abs() + d**2).mean()
         loss.backward(); opt.step(); opt.zero_grad()
         log.append(loss.item()); _every(len(log), 100, f"decoder step {len(log)} loss {np.mean(log[-100:]):.5f}")
