@@ -7,7 +7,7 @@ PINS := nbdev==2.4.14 fastcore==1.12.47 execnb==0.1.18 ghapi==1.0.16 diffusers==
 
 DOCS_PINS := sphinx==9.0.4 myst-nb==1.4.0 furo==2025.12.19 sphinx-mathjax-offline==0.0.2 playwright==1.65.2
 
-.PHONY: test export demo bench readme docs browser-test clean
+.PHONY: test export demo bench bench-gpu gpu-wheels readme docs browser-test clean
 
 $(VENV)/.installed: settings.ini setup.py Makefile
 	python3 -m venv $(VENV)
@@ -40,6 +40,18 @@ demo: $(VENV)/.installed  ## edit the bundled example with the bundled demo mode
 
 bench: $(VENV)/.installed  ## speed and memory beside diffusers' pipeline: prints a table, writes bench.json
 	$(PY) -c "from diffedit.bench import main; main('bench.json')"
+
+GPU_PY ?= python3
+GPU_OUT ?= bench-gpu.json
+GPU_MODEL ?=
+WHEELS := diffusers==0.42.1 fastcore==1.12.47 importlib_metadata==8.7.0
+
+bench-gpu:  ## on a CUDA machine, offline: SD 1.5 architecture at 512 px, fp16/bf16, compiled or not, ours beside diffusers; writes $(GPU_OUT)
+	HF_HUB_OFFLINE=1 PYTHONUNBUFFERED=1 $(GPU_PY) -c "from diffedit.bench import gpu_main; gpu_main('$(GPU_OUT)', folder=$(if $(GPU_MODEL),'$(GPU_MODEL)',None))"
+
+gpu-wheels:  ## the packages a bare GPU machine may lack, as wheels in .whl/ (pip install --target DIR .whl/*.whl there)
+	python3 -m pip download -q --no-deps --only-binary=:all: --python-version 3.12 --implementation cp \
+	  --platform manylinux_2_17_x86_64 -d .whl $(WHEELS)
 
 clean:
 	rm -rf $(VENV) _proc _docs _build

@@ -11,14 +11,15 @@ from importlib.resources import files
 import numpy as np, torch
 from PIL import Image
 from .core import SDModel, to_image
-from .mask import Mask, diffedit_mask
+from .mask import Mask, segment
 from .edit import edit
 from .caption import BLIP, load_captioner
 from .viz import overlay
 from fastcore.basics import patch
 
 # %% auto #0
-__all__ = ['PAGE', 'to_data_url', 'from_data_url', 'App', 'make_server', 'threshold_slider']
+__all__ = ['MAX_MEGAPIXELS', 'PAGE', 'to_data_url', 'from_data_url', 'TooLarge', 'open_upload', 'App', 'make_server',
+           'threshold_slider']
 
 # %% ../nbs/12_app.ipynb #1808df8b
 def to_data_url(im:Image.Image)->str:
@@ -32,6 +33,22 @@ def from_data_url(url:str)->Image.Image:
         raise ValueError("expected a picture as a data URL ('data:image/png;base64,...')")
     return Image.open(io.BytesIO(base64.b64decode(url.split(',', 1)[1])))
 
+# %% ../nbs/12_app.ipynb #lim-code
+MAX_MEGAPIXELS = 40   # million pixels: larger uploads are refused before they are decoded
+
+class TooLarge(ValueError): "A picture with more pixels than the app takes"
+
+def _too_large(w, h, limit)->TooLarge:
+    return TooLarge(f"the picture is {w}x{h} ({w * h / 1e6:.1f} megapixels); this app takes at most {limit:g} megapixels: "
+                    f"make it smaller, or start the app with a larger limit (diffedit ui --max-megapixels)")
+
+def open_upload(url:str, max_megapixels:float=MAX_MEGAPIXELS)->Image.Image:
+    "The picture of a data URL, refused from its header when it has more than `max_megapixels` million pixels"
+    try: im = from_data_url(url)
+    except Image.DecompressionBombError as e: raise TooLarge(f"{e}; this app takes at most {max_megapixels:g} megapixels") from e
+    if im.width * im.height > max_megapixels * 1e6: raise _too_large(*im.size, max_megapixels)
+    return im
+
 # %% ../nbs/12_app.ipynb #5cbdda3d
 def _gray(t)->Image.Image:
     "A map in [0, 1] as a grey PIL image"
@@ -42,6 +59,8 @@ class App:
     "What the page asks for, done with the library: one model, one request at a time"
     model:SDModel
     captioner:str|object = BLIP           # hub id, folder or `Captioner`, for an empty reference
+    max_megapixels:float = MAX_MEGAPIXELS # larger uploads are refused
+    size:int|str|None = None              # long side pictures are worked on at: None, the model's native size (see `edit`)
     lock:threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def reference(self, image, ref:str)->str:
@@ -57,17 +76,17 @@ class App:
 def mask(self:App, image, ref:str, query:str, steps:int=50, seed:int=0, **_)->dict:
     "The soft map of DiffEdit's mask, at the picture's size, and the reference used"
     ref = self.reference(image, ref)
-    m = diffedit_mask(self.model, self.model.encode(image), ref, query, steps=int(steps), generator=torch.Generator().manual_seed(int(seed)))
+    m = segment(self.model, image, query, ref, size=self.size, steps=int(steps), generator=torch.Generator().manual_seed(int(seed)))
     return dict(soft=to_data_url(_gray(m.soft_at(image.size, self.model.vae_scale))), ref=ref)
 
 @patch
 def edit(self:App, image, ref:str, query:str, mask:str|None=None, strength:float=0.8, threshold:float=0.5,
           guidance:float=7.5, decay:str|None=None, steps:int=50, seed:int=0, **_)->dict:
     "The edited picture, with the painted `mask` if given, else DiffEdit's (then its soft map too)"
-    painted = from_data_url(mask).convert('L') if mask else None
+    painted = open_upload(mask, self.max_megapixels).convert('L') if mask else None
     ref = None if painted else self.reference(image, ref)
     r = edit(self.model, image, ref, query, mask=painted, steps=int(steps), strength=float(strength), guidance=float(guidance),
-             decay=decay, threshold=float(threshold), seed=int(seed), progress=False)
+             decay=decay, threshold=float(threshold), seed=int(seed), size=self.size, progress=False)
     return dict(image=to_data_url(r.image), soft=None if painted else to_data_url(_gray(r.soft)), ref=ref)
 
 # %% ../nbs/12_app.ipynb #895c9c29
@@ -76,7 +95,7 @@ def _request(app:App, kind:str, body:dict)->dict:
     if not isinstance(body, dict) or not isinstance(body.get('query'), str) or not body['query'].strip():
         raise ValueError("type a query: what the picture should show")
     if not isinstance(body.setdefault('ref', ''), str): raise ValueError("the reference must be text (or empty, for a caption)")
-    image = to_image(from_data_url(body.pop('image', None)))
+    image = to_image(open_upload(body.pop('image', None), app.max_megapixels))
     t0 = time.perf_counter()
     with app.lock: out = getattr(app, kind)(image, **body)
     return dict(out, seconds=time.perf_counter() - t0)
@@ -102,6 +121,7 @@ class _Handler(BaseHTTPRequestHandler):
         try: body = json.loads(self.rfile.read(int(self.headers.get('Content-Length', 0))) or b'{}')
         except json.JSONDecodeError as e: return self._json(400, dict(error=f'not JSON: {e}'))
         try: self._json(200, _request(self.app, kind, body))
+        except TooLarge as e: self._json(413, dict(error=str(e)))
         except (ValueError, TypeError, OSError) as e: self._json(400, dict(error=str(e)))
         except Exception as e: self._json(500, dict(error=f'{type(e).__name__}: {e}'))   # a bug, or out of memory: still an answer
 

@@ -18,8 +18,10 @@ from .mask import diffedit_mask
 from .ddim import invert
 
 # %% auto #0
-__all__ = ['RUNNERS', 'REF', 'QUERY', 'Passes', 'peak_memory', 'diffusers_pipe', 'run_diffusers', 'run_ours',
-           'run_ours_as_diffusers', 'runners', 'compare', 'sd15_random', 'configs', 'fresh_peak_mb', 'main', 'table']
+__all__ = ['RUNNERS', 'REF', 'QUERY', 'MEMORY_OPTIONS', 'CPU_MEMORY', 'Passes', 'peak_memory', 'diffusers_pipe', 'run_diffusers',
+           'run_ours', 'run_ours_as_diffusers', 'runners', 'compare', 'sd15_random', 'configs', 'fresh_peak_mb', 'main',
+           'table', 'sd15_folder', 'matmul_tflops', 'unet_speed', 'memory_row', 'gpu_main', 'gpu_table', 'edit_peak',
+           'cpu_memory']
 
 # %% ../nbs/10_bench.ipynb #80f7c12b
 class Passes:
@@ -37,12 +39,13 @@ class Passes:
 # %% ../nbs/10_bench.ipynb #46f22a49
 @contextmanager
 def peak_memory(device:torch.device):
-    "Yields a dict whose 'peak_mb' is set, on exit, to the peak memory of the block (MB)"
+    "Yields a dict whose 'peak_mb' is set, on exit, to the block's peak memory above what was held before (MB); on CUDA also 'total_mb', all of it"
     res = {}
     if device.type == 'cuda':
         torch.cuda.synchronize(); torch.cuda.reset_peak_memory_stats(); base = torch.cuda.memory_allocated()
         yield res
-        torch.cuda.synchronize(); res['peak_mb'] = (torch.cuda.max_memory_allocated() - base) / 2**20; return
+        torch.cuda.synchronize(); top = torch.cuda.max_memory_allocated()
+        res.update(peak_mb=(top - base) / 2**20, total_mb=top / 2**20); return
     proc, stop, peak = psutil.Process(), threading.Event(), [0]
     base = proc.memory_info().rss
     def watch():
@@ -95,16 +98,19 @@ def _sync(d):
 
 @torch.inference_mode()
 def compare(model:SDModel, image:Image.Image, ref:str, query:str, reps:int=2, **settings)->dict:
-    "Median wall time, passes and peak memory of diffusers' and ours (two ways), run in turn after a warm-up"
+    "Median wall time, passes and peak memory of diffusers' and ours (two ways), run in turn after a timed warm-up"
     fns, passes, res = runners(model, diffusers_pipe(model), image, ref, query, **settings), Passes(model.unet, model.vae), {}
-    for f in fns.values(): f()                       # warm-up
+    warm = {}
+    for k, f in fns.items():                        # warm-up: compiles, where the UNet is compiled
+        t = time.perf_counter(); f(); _sync(model.device); warm[k] = time.perf_counter() - t
     for _ in range(reps):
         for k, f in fns.items():                    # A B C A B C
             passes.reset(); _sync(model.device)
             with peak_memory(model.device) as mem:
                 t = time.perf_counter(); f(); _sync(model.device); dt = time.perf_counter() - t
-            r = res.setdefault(k, dict(times=[], peak_mb=0.))
-            r['times'].append(dt); r['peak_mb'] = max(r['peak_mb'], mem['peak_mb']); r.update(passes.n)
+            r = res.setdefault(k, dict(times=[], warmup_s=warm[k]))
+            r['times'].append(dt); r.update(passes.n)
+            for m, v in mem.items(): r[m] = max(r.get(m, 0.), v)
     passes.remove()
     for r in res.values(): r['median_s'] = statistics.median(r['times'])
     for k in RUNNERS[1:]: res[k]['speedup'] = res['diffusers']['median_s'] / res[k]['median_s']
@@ -128,16 +134,18 @@ def sd15_random(device='cpu', dtype=torch.float32, seed:int=0)->SDModel:
 
 # %% ../nbs/10_bench.ipynb #0c087771
 def configs(device:torch.device)->dict:
-    "name -> (model factory, picture size, settings)"
+    "name -> (model factory, picture size, settings) of the CPU benchmark (the GPU has `gpu_main`)"
     c = {'demo (CPU, 64px, 50 steps)': (lambda: load_model('demo', 'cpu'), 64, dict(steps=50)),
          'demo, UNet compiled for both (CPU, 64px, 50 steps)': (lambda: load_model('demo', 'cpu', compile=True), 64, dict(steps=50)),
          'SD1.5 arch, random (CPU, 128px, 10 steps)': (lambda: sd15_random('cpu'), 128, dict(steps=10))}
-    if device.type == 'cuda':
-        c['SD1.5 arch, random (CUDA bf16, 512px, 50 steps)'] = (lambda: sd15_random('cuda', torch.bfloat16), 512, dict(steps=50))
     return c
 
+def _meta(dev:torch.device)->dict:
+    return dict(date=datetime.date.today().isoformat(), machine=f"{platform.machine()}, {psutil.cpu_count()} CPUs",
+                gpu=torch.cuda.get_device_name() if dev.type == 'cuda' else None, torch=torch.__version__)
+
 REF, QUERY = 'a red circle on a blue background', 'a green circle on a blue background'
-def _picture(px:int)->Image.Image: return Image.open(DEMO.parent.parent/'assets'/'example.png').convert('RGB').resize((px, px))
+def _picture(px:int|tuple)->Image.Image: return Image.open(DEMO.parent.parent/'assets'/'example.png').convert('RGB').resize(tuple(px) if isinstance(px, (tuple, list)) else (px, px))
 
 def _peak_here(name:str, runner:str)->float:
     make, px, st = configs(torch.device('cpu'))[name]
@@ -152,15 +160,14 @@ def fresh_peak_mb(name:str, runner:str)->float:
 
 def main(out:str='bench.json', reps:int=2, show:bool=True)->dict:
     "Run every configuration, print a table (`show`), write `out`; returns what it writes"
-    dev, rows = torch.device('cuda' if torch.cuda.is_available() else 'cpu'), {}
+    dev, rows = torch.device('cpu'), {}
     for name, (make, px, st) in configs(dev).items():
         model = make()
         rows[name] = compare(model, _picture(px), REF, QUERY, reps, **st)
         del model
-        if dev.type == 'cpu':   # compiling's own memory would swamp a compiled model's
-            for k in RUNNERS: rows[name][k]['peak_mb'] = None if 'compiled' in name else fresh_peak_mb(name, k)
-    meta = dict(date=datetime.date.today().isoformat(), machine=f"{platform.machine()}, {psutil.cpu_count()} CPUs",
-                gpu=torch.cuda.get_device_name() if dev.type == 'cuda' else None, torch=torch.__version__)
+        for k in RUNNERS:   # compiling's own memory would swamp a compiled model's
+            rows[name][k]['peak_mb'] = None if 'compiled' in name else fresh_peak_mb(name, k)
+    meta = _meta(dev)
     if show: print(table(rows, meta))
     Path(out).write_text(json.dumps(res := dict(meta=meta, rows=rows), indent=1))
     return res
@@ -175,3 +182,134 @@ def table(rows:dict, meta:dict)->str:
             sp = f"{v['speedup']:.2f}x" if 'speedup' in v else ''
             lines.append(f"| {name} | {k} | {v['median_s']:.2f} | {v['unet']} | {v['vae_encode']}/{v['vae_decode']} | {mb} | {sp} |")
     return '\n'.join(lines)
+
+# %% ../nbs/10_bench.ipynb #24cc49c6
+def sd15_folder(path:str|Path, seed:int=0, dtype=torch.float16)->Path:
+    "Write Stable Diffusion 1.5's architecture with random weights (`sd15_random`) to `path` in a checkpoint's layout"
+    from diffusers import StableDiffusionPipeline
+    m = sd15_random('cpu', dtype, seed)
+    StableDiffusionPipeline(vae=m.vae, text_encoder=m.text_encoder, tokenizer=m.tokenizer, unet=m.unet, scheduler=m.scheduler,
+        safety_checker=None, feature_extractor=None, requires_safety_checker=False).save_pretrained(path)
+    return Path(path)
+
+def matmul_tflops(device:torch.device, n:int=8192, reps:int=10)->float:
+    "The bf16 matrix-product rate `device` reaches (TFLOP/s): the ceiling the UNet's rate is held against"
+    a = torch.randn(n, n, device=device, dtype=torch.bfloat16); b = torch.randn_like(a)
+    for _ in range(3): a @ b
+    _sync(device); t = time.perf_counter()
+    for _ in range(reps): a @ b
+    _sync(device); return 2 * n**3 * reps / (time.perf_counter() - t) / 1e12
+
+@torch.inference_mode()
+def unet_speed(model:SDModel, px:int, batch:int=2, reps:int=10)->dict:
+    "GFLOP of one UNet image-evaluation at `px` (torch's `FlopCounterMode`), and the UNet's time and TFLOP/s at `batch`"
+    from torch.utils.flop_counter import FlopCounterMode
+    s = px // model.vae_scale
+    x = torch.randn(batch, model.unet.config.in_channels, s, s, device=model.device, dtype=model.dtype)
+    e = model.embed([''] * batch).to(model.dtype)
+    with FlopCounterMode(display=False) as fcm: model.unet.forward(x, 500, e)   # `forward`: counted uncompiled
+    flops = fcm.get_total_flops() / batch
+    for _ in range(2): model.unet(x, 500, e)
+    _sync(model.device); t = time.perf_counter()
+    for _ in range(reps): model.unet(x, 500, e)
+    _sync(model.device); dt = (time.perf_counter() - t) / reps
+    return dict(gflop_per_image=flops / 1e9, batch=batch, ms_per_call=1000 * dt, tflops=flops * batch / dt / 1e12)
+
+# %% ../nbs/10_bench.ipynb #52314933
+MEMORY_OPTIONS = {'VAE in float32': dict(vae_dtype=torch.float32), "VAE in the UNet's dtype": {},
+                  '+ VAE slicing and tiling': dict(vae_slicing=True, vae_tiling=True), '+ model CPU offload': dict(vae_slicing=True, vae_tiling=True, offload=True)}
+
+def memory_row(folder, device:torch.device, dtype:torch.dtype, image:Image.Image, steps:int=50, **opts)->dict:
+    "Peak memory and time of one of our edits with the model loaded from `folder` with `opts` (`load_model`'s memory options)"
+    model = load_model(folder, device, dtype, **{'vae_dtype': dtype, **opts})
+    f = lambda: run_ours(model, image, REF, QUERY, steps=steps)
+    with torch.inference_mode():
+        f()
+        with peak_memory(device) as mem: t = time.perf_counter(); f(); _sync(device); mem['s'] = time.perf_counter() - t
+    return mem
+
+def _free():
+    import gc; gc.collect()
+    if torch.cuda.is_available(): torch.cuda.empty_cache()
+
+def _stages(folder, dev, px, steps, reps, dtypes, compile):
+    "name -> (part of the results, a function giving that part's entry)"
+    image, name = _picture(px), lambda dt: str(dt).removeprefix('torch.')
+    def rows(dt, c):
+        model = load_model(folder, dev, dt, compile=c, vae_dtype=dt)   # diffusers' pipeline takes one dtype
+        return dict(compare(model, image, REF, QUERY, reps, steps=steps), unet=unet_speed(model, px))
+    st = {f'{name(dt)}': ('rows', lambda dt=dt: rows(dt, False)) for dt in dtypes}
+    st.update({o: ('memory', lambda kw=kw: memory_row(folder, dev, dtypes[0], image, steps, **kw)) for o, kw in MEMORY_OPTIONS.items()
+               if dev.type == 'cuda' or not kw.get('offload')})
+    if compile: st[f'{name(dtypes[-1])}, compiled'] = ('rows', lambda: rows(dtypes[-1], True))   # one dtype: each compile costs minutes
+    return st
+
+def gpu_main(
+    out:str='bench-gpu.json',   # the JSON file, written after every stage
+    device:str='cuda',
+    px:int=512,                 # picture size
+    steps:int=50,               # DDIM schedule
+    reps:int=2,                 # timed edits per runner, after a warm-up
+    folder=None,                # a model folder; default: `sd15_folder` in a temporary folder
+    dtypes=(torch.float16, torch.bfloat16),
+    compile:bool=True,          # also the last dtype with the UNet compiled
+    show:bool=True,             # print the tables
+)->dict:
+    "The GPU benchmark: float16 and bfloat16, compiled or not, ours beside diffusers; memory options; the UNet's TFLOP/s"
+    import tempfile
+    dev = torch.device(device)
+    res = dict(meta=_meta(dev), rows={}, memory={}, errors={})
+    if dev.type == 'cuda': res['meta']['matmul_bf16_tflops'] = matmul_tflops(dev)
+    res['meta'].update(px=px, steps=steps)
+    folder = folder or sd15_folder(Path(tempfile.mkdtemp())/'sd15')
+    for k, (part, f) in _stages(folder, dev, px, steps, reps, dtypes, compile).items():
+        try: res[part][k] = f()
+        except Exception as e: res['errors'][k] = f"{type(e).__name__}: {e}"
+        _free(); Path(out).write_text(json.dumps(res, indent=1))
+        if show: print(f"{k}: {'failed, ' + res['errors'][k] if k in res['errors'] else 'done'}", flush=True)
+    if show: print(gpu_table(res))
+    return res
+
+# %% ../nbs/10_bench.ipynb #e76ac1ea
+def _mb(v, k): return '—' if v.get(k) is None else f"{v[k]:.0f}"
+
+def gpu_table(res:dict)->str:
+    "Markdown tables of `gpu_main`'s results"
+    m, peak = res['meta'], res['meta'].get('matmul_bf16_tflops')
+    L = [f"{m['date']}, {m['gpu'] or m['machine']}, torch {m['torch']}, {m['px']}x{m['px']}, {m['steps']}-step schedule"
+         + (f"; bf16 matrix products reach {peak:.0f} TFLOP/s here" if peak else ''), '',
+         '| configuration | runner | median s | warm-up s | UNet evals | peak MB above weights | peak MB in all | UNet TFLOP/s over the edit | speed-up over diffusers |',
+         '|---|---|---|---|---|---|---|---|---|']
+    for name, r in res['rows'].items():
+        for k in RUNNERS:
+            v = r[k]; sp = f"{v['speedup']:.2f}x" if 'speedup' in v else ''
+            rate = r['unet']['gflop_per_image'] * v['unet'] / v['median_s'] / 1e3
+            L.append(f"| {name} | {k} | {v['median_s']:.2f} | {v['warmup_s']:.1f} | {v['unet']} | {_mb(v, 'peak_mb')} | {_mb(v, 'total_mb')} | {rate:.3g} | {sp} |")
+    L += ['', '| configuration | GFLOP per image-evaluation | ms per UNet call at batch 2 | UNet TFLOP/s' + (' | of the matrix-product rate |' if peak else ' |'),
+          '|---|---|---|---|' + ('---|' if peak else '')]
+    for name, r in res['rows'].items():
+        u = r['unet']; L.append(f"| {name} | {u['gflop_per_image']:.4g} | {u['ms_per_call']:.1f} | {u['tflops']:.3g} |" + (f" {u['tflops'] / peak:.0%} |" if peak else ''))
+    L += ['', '| memory option (ours, ' + str(next(iter(res['rows']), '')).split(',')[0] + ') | s per edit | peak MB above weights | peak MB in all |', '|---|---|---|---|']
+    L += [f"| {k} | {v['s']:.2f} | {_mb(v, 'peak_mb')} | {_mb(v, 'total_mb')} |" for k, v in res['memory'].items()]
+    L += [f"\nfailed: {k}: {e}" for k, e in res['errors'].items()]
+    return '\n'.join(L)
+
+# %% ../nbs/10_bench.ipynb #0372b372
+CPU_MEMORY = {'512x512, defaults': (512, {}, {}),
+              '512x512, VAE slicing and tiling': (512, dict(vae_slicing=True, vae_tiling=True), {}),
+              '512x512, mask pass 4 draws a call': (512, {}, dict(mask_kw=dict(max_batch=8))),
+              '4032x3024 photo (edited at 512x384)': ((4032, 3024), {}, {})}
+
+def edit_peak(folder, size, load_kw:dict, edit_kw:dict, steps:int=2)->dict:
+    "Peak memory (MB above the loaded model) and time of one of our edits of the example at `size` on the CPU"
+    model, im = load_model(folder, 'cpu', torch.float32, **load_kw), _picture(size)
+    with torch.inference_mode(), peak_memory(model.device) as mem:
+        t = time.perf_counter(); out = run_ours(model, im, REF, QUERY, steps=steps, **edit_kw); mem['s'] = time.perf_counter() - t
+    return dict(mem, out_size=out.size)
+
+def cpu_memory(folder, steps:int=2)->dict:
+    "`edit_peak` for each of `CPU_MEMORY`, each in a new process"
+    code = "import json, sys; from diffedit.bench import edit_peak; print(json.dumps(edit_peak(*json.loads(sys.argv[1]))))"
+    run = lambda a: json.loads(subprocess.run([sys.executable, '-c', code, json.dumps(a)], capture_output=True, text=True,
+                                              check=True).stdout.splitlines()[-1])
+    return {k: run([str(folder), *v, steps]) for k, v in CPU_MEMORY.items()}

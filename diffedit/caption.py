@@ -4,6 +4,7 @@
 
 # %% ../nbs/11_caption.ipynb #bdf36ea1
 from __future__ import annotations
+from functools import lru_cache
 from pathlib import Path
 import torch
 from PIL import Image
@@ -24,10 +25,21 @@ class Captioner:
         out = self.model.generate(**inp, max_new_tokens=self.max_new_tokens)
         return self.processor.decode(out[0], skip_special_tokens=True).strip()
 
-def load_captioner(name_or_path:str|Path|None=BLIP, device=None, **kwargs)->Captioner:
-    "Load a BLIP captioner from a hub id or a local folder (None: BLIP base); a captioner already loaded is returned as it is"
+def load_captioner(
+    name_or_path:str|Path|None=BLIP,   # hub id or local folder (None: BLIP base), or a captioner, returned as it is
+    device=None,                       # defaults to `default_device()`
+    **kwargs,                          # passed to `from_pretrained`
+)->Captioner:
+    "A BLIP captioner, loaded once per process for each name, device and options"
     if callable(name_or_path): return name_or_path
-    name_or_path = name_or_path or BLIP
+    key = (str(name_or_path or BLIP), str(torch.device(device or default_device())))
+    try: return _cached(*key, tuple(sorted(kwargs.items())))
+    except TypeError: return _load_blip(*key, **kwargs)   # options that cannot be a key (unhashable): load without the cache
+
+@lru_cache(maxsize=4)
+def _cached(name:str, device:str, kw:tuple)->Captioner: return _load_blip(name, device, **dict(kw))
+
+def _load_blip(name_or_path:str, device:str, **kwargs)->Captioner:
     from transformers import BlipForConditionalGeneration, BlipProcessor
     try:
         _hub_check(name_or_path, 'config.json', **kwargs)   # offline and not cached: at once, not after minutes of retries
@@ -36,7 +48,7 @@ def load_captioner(name_or_path:str|Path|None=BLIP, device=None, **kwargs)->Capt
         raise OSError(f"Could not load the captioner {str(name_or_path)!r}: {e}\nPass a reference text instead, or the "
                       "path of a local BLIP folder (download it where there is internet: `hf download "
                       f"{BLIP}`).") from e
-    return Captioner(m.to(device or default_device()).eval(), proc)
+    return Captioner(m.to(device).eval(), proc)
 
 # %% ../nbs/11_caption.ipynb #e283e16d
 def tiny_blip(path:str|Path, seed:int=0)->Path:

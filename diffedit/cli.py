@@ -10,10 +10,10 @@ import torch
 from PIL import Image
 from .core import load_model, to_image, DEMO
 from .edit import edit
-from .mask import diffedit_mask
+from .mask import segment
 from .shapes import Scene, render
 from .caption import BLIP, load_captioner
-from .app import App, make_server
+from .app import App, make_server, MAX_MEGAPIXELS
 
 # %% auto #0
 __all__ = ['EXAMPLE', 'EXAMPLE_QUERY', 'EXAMPLE_PATH', 'parser', 'CLIError', 'cmd_edit', 'cmd_mask', 'cmd_ui', 'cmd_demo', 'main']
@@ -36,9 +36,44 @@ def _unit(s:str)->float:
     if not 0 <= v <= 1: raise argparse.ArgumentTypeError(f"a number in [0, 1], got {s!r}")
     return v
 
+def _draws(s:str)->int:
+    if not s.isdigit() or int(s) < 1: raise argparse.ArgumentTypeError(f"a whole number of noise draws >= 1, got {s!r}")
+    return int(s)
+
+def _level(s:str)->float:
+    try: v = float(s)
+    except ValueError: v = -1.
+    if not 0 < v <= 1: raise argparse.ArgumentTypeError(f"a noise level in (0, 1], got {s!r}")
+    return v
+
+def _megapixels(s:str)->float:
+    try: v = float(s)
+    except ValueError: v = -1.
+    if not v > 0: raise argparse.ArgumentTypeError(f"a number of million pixels > 0, got {s!r}")
+    return v
+
+def _layers(s:str)->int:
+    if not s.isdigit() or int(s) < 1: raise argparse.ArgumentTypeError(f"a whole number of text encoder layers >= 1, got {s!r}")
+    return int(s)
+
+def _size(s:str)->int|str|None:
+    if s in ('native', 'input'): return None if s == 'native' else s
+    if not s.isdigit() or int(s) < 1: raise argparse.ArgumentTypeError(f"a long side in pixels (a whole number >= 1), 'native' or 'input', got {s!r}")
+    return int(s)
+
 def _port(s:str)->int:
     if not s.isdigit() or int(s) > 65535: raise argparse.ArgumentTypeError(f"a port number from 0 to 65535, got {s!r}")
     return int(s)
+
+def _loading(p):
+    p.add_argument('--variant', help='weights variant to load, e.g. fp16 (the files named *.fp16.safetensors)')
+    p.add_argument('--revision', help='hub branch, tag or commit to load (default: main)')
+    p.add_argument('--local-files-only', action='store_true', help='never ask the hub: use only this machine\'s cache or folder')
+    p.add_argument('--offload', action='store_true', help='keep the model on the CPU, each part moved to the GPU while it runs '
+                   '(less GPU memory, slower)')
+    p.add_argument('--vae-tiling', action='store_true', help='encode and decode large pictures tile by tile (less memory)')
+    p.add_argument('--clip-skip', type=_layers, help='prompt embeddings from this many layers before the text encoder\'s last '
+                   '(1: the second to last, as some fine-tuned checkpoints expect)')
 
 def _common(p):
     p.add_argument('--model', default='demo', help='hub id (e.g. stable-diffusion-v1-5/stable-diffusion-v1-5), local folder '
@@ -51,7 +86,12 @@ def _common(p):
     p.add_argument('--close', type=_pixels, default=0, help='bridge gaps in the mask up to 2 x CLOSE latent pixels wide (default 0)')
     p.add_argument('--fill', action='store_true', help='fill the holes of the mask. For shape edits with the demo model: '
                    '--threshold 0.4 --close 1 --fill')
+    p.add_argument('--size', type=_size, default=None, help="long side the picture is worked on at, in pixels; 'native': the "
+                   "model's (512 for SD 1.5; default); 'input': the picture's own. Results are written at the input's size")
+    p.add_argument('--n', type=_draws, default=10, help='noise draws averaged by the mask (default 10)')
+    p.add_argument('--mask-strength', type=_level, default=0.5, help='noise level of the mask in (0, 1] (default 0.5)')
     p.add_argument('--compile', action='store_true', help='torch.compile the UNet: slow first call, faster steps after')
+    _loading(p)
     p.add_argument('--overwrite', action='store_true', help='replace existing output files')
     p.add_argument('--quiet', action='store_true', help='no progress bars')
 
@@ -73,6 +113,9 @@ def parser()->argparse.ArgumentParser:
     e.add_argument('--mask-out', help='also write the mask (PNG, white = edited)')
     e.add_argument('--strength', type=float, default=0.8, help='encoding ratio r in (0, 1]: how far into the noise to go (default 0.8)')
     e.add_argument('--guidance', type=float, default=7.5, help='classifier-free guidance scale (default 7.5)')
+    e.add_argument('--paste-back', action=argparse.BooleanOptionalAction, help="keep the input's own pixels outside the "
+                   "(feathered) mask (default: when --size resized the picture)")
+    e.add_argument('--negative', default='', help='negative prompt of the decoding: what the edit should not show (default none)')
     e.add_argument('--decay', choices=['linear', 'cosine'], help='guidance falls from --guidance to 0 over the steps (default: constant). '
                    'For colour edits with the demo model: --strength 0.3 --guidance 80 --decay cosine')
     m = sub.add_parser('mask', help='only compute the mask (segment by text)', description='Write the DiffEdit mask of '
@@ -85,8 +128,12 @@ def parser()->argparse.ArgumentParser:
                        description='Serve the diffedit page on http://HOST:PORT; stop with Ctrl-C.')
     u.add_argument('--model', default='demo', help='hub id, local folder in Stable Diffusion layout, or "demo" (default)')
     u.add_argument('--device', choices=['cpu', 'cuda', 'mps']); u.add_argument('--dtype', choices=list(_DTYPES))
-    u.add_argument('--compile', action='store_true', help='torch.compile the UNet: slow first edit, faster after')
+    u.add_argument('--compile', action='store_true', help='torch.compile the UNet: slow first edit, faster after'); _loading(u)
     u.add_argument('--captioner', default=BLIP, help=f'BLIP hub id or folder for an empty reference (default {BLIP})')
+    u.add_argument('--size', type=_size, default=None, help="long side pictures are worked on at, in pixels; 'native': "
+                   "the model's (default); 'input': the picture's own. Results come back at the picture's size")
+    u.add_argument('--max-megapixels', type=_megapixels, default=MAX_MEGAPIXELS, help='refuse pictures with more million '
+                   f'pixels than this (default {MAX_MEGAPIXELS})')
     u.add_argument('--host', default='127.0.0.1', help='address to listen on (default 127.0.0.1: this machine only)')
     u.add_argument('--port', type=_port, default=7860, help='port (default 7860; 0: any free one)')
     return p
@@ -110,8 +157,14 @@ def _device(a):
     if d in ('cuda', 'mps') and not (torch.cuda.is_available() if d == 'cuda' else torch.backends.mps.is_available()):
         raise CLIError(f"--device {d}: this machine's torch has no {d}; leave --device out to use what there is")
 
+def _load_kw(a)->dict:
+    "The loader options given on the command line, for `load_model`"
+    kw = dict(variant=a.variant, revision=a.revision, local_files_only=a.local_files_only, offload=a.offload,
+              vae_tiling=a.vae_tiling, clip_skip=a.clip_skip)
+    return {k: v for k, v in kw.items() if v}
+
 def _model(a):
-    try: return load_model(a.model, a.device, _DTYPES.get(a.dtype), compile=a.compile)
+    try: return load_model(a.model, a.device, _DTYPES.get(a.dtype), compile=a.compile, **_load_kw(a))
     except OSError as e: raise CLIError(str(e)) from e
 
 def _ref(a, im):
@@ -129,8 +182,9 @@ def cmd_edit(a):
     "`diffedit edit`: write the edited picture (and the mask)"
     _outputs(a.out, a.mask_out, inp=a.image, overwrite=a.overwrite)
     im, model = _image(a.image), _model(a)
-    r = edit(model, im, _ref(a, im), a.query, steps=a.steps, strength=a.strength, guidance=a.guidance, decay=a.decay,
-             threshold=a.threshold, seed=a.seed, progress=not a.quiet, mask_kw=dict(close=a.close, fill=a.fill))
+    r = edit(model, im, _ref(a, im), a.query, steps=a.steps, strength=a.strength, guidance=a.guidance, negative=a.negative,
+             decay=a.decay, size=a.size, paste_back=a.paste_back, n=a.n, mask_strength=a.mask_strength, threshold=a.threshold,
+             seed=a.seed, progress=not a.quiet, mask_kw=dict(close=a.close, fill=a.fill))
     r.image.save(a.out); print(f"wrote {a.out}")
     if a.mask_out: r.mask.save(a.mask_out); print(f"wrote {a.mask_out}")
 
@@ -138,13 +192,13 @@ def cmd_mask(a):
     "`diffedit mask`: write the mask only"
     _outputs(a.out, inp=a.image, overwrite=a.overwrite)
     im, model = _image(a.image), _model(a)
-    m = diffedit_mask(model, model.encode(im), _ref(a, im), a.query, a.threshold, close=a.close, fill=a.fill, steps=a.steps,
-                      generator=torch.Generator().manual_seed(a.seed))
+    m = segment(model, im, a.query, _ref(a, im), size=a.size, threshold=a.threshold, close=a.close, fill=a.fill, steps=a.steps,
+                n=a.n, strength=a.mask_strength, generator=torch.Generator().manual_seed(a.seed))
     m.image(im.size, model.vae_scale).save(a.out); print(f"wrote {a.out}")
 
 def cmd_ui(a):
     "`diffedit ui`: serve the app's page until Ctrl-C"
-    try: srv = make_server(App(_model(a), a.captioner), a.host, a.port)
+    try: srv = make_server(App(_model(a), a.captioner, a.max_megapixels, a.size), a.host, a.port)
     except OSError as e: raise CLIError(f"Cannot listen on {a.host}:{a.port} ({e}): pass another --port (or --host)") from e
     print(f"diffedit ui: http://{a.host}:{srv.server_port}/ (Ctrl-C to stop)", flush=True)
     try: srv.serve_forever()

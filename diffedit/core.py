@@ -4,7 +4,8 @@
 
 # %% ../nbs/00_core.ipynb #577b269e
 from __future__ import annotations
-import json, tempfile
+import json, tempfile, warnings
+from collections import OrderedDict
 from contextlib import contextmanager
 from pathlib import Path
 from importlib.resources import files
@@ -12,12 +13,13 @@ import numpy as np, torch, fastcore.all as fc
 from fastcore.basics import patch
 from PIL import Image, ImageOps
 from torch import Tensor
-from diffusers import AutoencoderKL, UNet2DConditionModel, DDIMScheduler
+from accelerate.hooks import UserCpuOffloadHook
+from diffusers import AutoencoderKL, UNet2DConditionModel, DDIMScheduler, DiffusionPipeline
 from transformers import CLIPTextModel, CLIPTextConfig, CLIPTokenizer
 
 # %% auto #0
-__all__ = ['TINY_WORDS', 'DEMO', 'word_tokenizer', 'tiny_model', 'SDModel', 'default_device', 'load_model', 'to_image',
-           'to_tensor', 'pad_to', 'randn']
+__all__ = ['TINY_WORDS', 'DEMO', 'word_tokenizer', 'tiny_model', 'SDModel', 'vae_dtype_for', 'default_device', 'load_model',
+           'to_image', 'to_tensor', 'pad_to', 'randn']
 
 # %% ../nbs/00_core.ipynb #a8924231
 def word_tokenizer(
@@ -63,17 +65,43 @@ def tiny_model(
 # %% ../nbs/00_core.ipynb #9b1ee610
 class SDModel:
     "The parts of a Stable Diffusion checkpoint that DiffEdit uses"
+    emb_cache_size = 256   # prompts whose embeddings are kept
     def __init__(self, vae:AutoencoderKL, unet:UNet2DConditionModel, text_encoder:CLIPTextModel,
-                 tokenizer:CLIPTokenizer, scheduler:DDIMScheduler):
+                 tokenizer:CLIPTokenizer, scheduler:DDIMScheduler, clip_skip:int|None=None):
         fc.store_attr()
-        self.emb_cache = {}
+        self.emb_cache, self.hooks, self._exec_device = OrderedDict(), [], None
     @property
-    def device(self)->torch.device: return self.unet.device
+    def device(self)->torch.device: return self._exec_device or self.unet.device   # where the modules run, offloaded or not
     @property
     def dtype(self)->torch.dtype: return self.unet.dtype
     @property
     def vae_scale(self)->int: return 2 ** (len(self.vae.config.block_out_channels) - 1)
     def __repr__(self): return f"SDModel({self.unet.config._name_or_path or 'unet'}, {self.device}, {self.dtype})"
+
+# %% ../nbs/00_core.ipynb #6c38cff3
+def _upcasts(vae_config)->bool:
+    "Whether a VAE's config file asks for float32 (`force_upcast` written in it, not filled in by default)"
+    return bool(vae_config.get('force_upcast')) and 'force_upcast' not in vae_config.get('_use_default_values', [])
+
+def vae_dtype_for(vae_config, dtype:torch.dtype)->torch.dtype:
+    "The VAE's dtype for a model in `dtype`: float32 where a float16 VAE asks to upcast, else `dtype`"
+    return torch.float32 if dtype == torch.float16 and _upcasts(vae_config) else dtype
+
+def _to(m:torch.nn.Module, device=None, dtype=None):
+    return m.to(**{k: v for k, v in dict(device=device, dtype=dtype).items() if v is not None})
+
+# %% ../nbs/00_core.ipynb #96f2d781
+@patch
+def to(self:SDModel,
+       device:str|torch.device|None=None,  # where the modules go; None leaves them where they are
+       dtype:torch.dtype|None=None,        # UNet and text encoder dtype (the VAE's follows `vae_dtype_for`)
+      )->SDModel:
+    "Move the model to `device` and `dtype`, ending any offloading and emptying the prompt cache"
+    if self.hooks: self.disable_offload()
+    _to(self.unet, device, dtype); _to(self.text_encoder, device, dtype)
+    _to(self.vae, device, dtype and vae_dtype_for(self.vae.config, dtype))
+    self.emb_cache.clear()
+    return self
 
 # %% ../nbs/00_core.ipynb #968bcf6f
 DEMO = Path(str(files('diffedit')))/'models'/'demo'
@@ -109,26 +137,106 @@ def _load(cls, path, sub, **kw):
             f"local folder with vae/, unet/, text_encoder/, tokenizer/ and scheduler/; `load_model('demo')` "
             "loads the small bundled model.") from e
 
+# %% ../nbs/00_core.ipynb #76e416ff
+_SUPPORTED = "Stable Diffusion 1.x/2.x checkpoints (e.g. 'stable-diffusion-v1-5/stable-diffusion-v1-5', 'stabilityai/stable-diffusion-2-1')"
+_PARTS = {'unet': 'UNet2DConditionModel', 'vae': 'AutoencoderKL', 'text_encoder': 'CLIPTextModel'}
+_SINGLE = ('.safetensors', '.ckpt', '.pt', '.pth', '.bin')
+
+def _refuse_single_file(path):
+    "Say how to load a single-file checkpoint, which `from_pretrained` cannot read"
+    if isinstance(path, (str, Path)) and (Path(path).is_file() or str(path).lower().endswith(_SINGLE)):
+        raise ValueError(f"{str(path)!r} is a single-file checkpoint; `load_model` reads folders in the diffusers layout. "
+            "Load it with diffusers and pass the pipeline:\n    from diffusers import StableDiffusionPipeline\n"
+            f"    pipe = StableDiffusionPipeline.from_single_file({str(path)!r})\n    model = load_model(pipe)")
+
+def _check_family(cls:str, parts:dict, what:str):
+    "Refuse a pipeline class or `model_index.json` that is not Stable Diffusion 1.x/2.x, by name"
+    ok = 'Inpaint' not in cls and not {'text_encoder_2', 'transformer'} & set(parts) and all(
+        parts.get(k) == v for k, v in _PARTS.items())
+    if not ok: raise ValueError(f"{what} is a {cls} ({', '.join(f'{k}: {v}' for k, v in parts.items())}), which diffedit does "
+        f"not support. It loads {_SUPPORTED}: a folder, a hub id, or such a pipeline loaded with diffusers and passed to `load_model`.")
+
+def _check_parts(unet:dict, vae:dict, te:dict, what:str):
+    "Refuse a UNet whose input channels or cross-attention width do not fit the VAE and text encoder"
+    if unet.get('in_channels') != vae.get('latent_channels'):
+        raise ValueError(f"The UNet of {what} takes {unet.get('in_channels')} input channels, the VAE makes {vae.get('latent_channels')}-channel "
+            "latents: an inpainting (9 channels) or other conditioned UNet, which DiffEdit cannot use. It loads " + _SUPPORTED + " with a text-to-image UNet.")
+    if unet.get('cross_attention_dim') != te.get('hidden_size'):
+        raise ValueError(f"The UNet of {what} has cross-attention width {unet.get('cross_attention_dim')}, its text encoder hidden size "
+            f"{te.get('hidden_size')}: the two come from different models. Use the UNet and text encoder of one checkpoint.")
+
+def _read_json(path, file:str, **kw)->dict|None:
+    "`file` of a local folder, or of a hub id (that file alone downloaded); None where there is none"
+    if Path(path).is_dir(): return json.loads((Path(path)/file).read_text()) if (Path(path)/file).exists() else None
+    from huggingface_hub import hf_hub_download
+    try: return json.loads(Path(hf_hub_download(str(path), file, **{k: kw[k] for k in ('revision', 'local_files_only', 'cache_dir', 'token') if k in kw})).read_text())
+    except Exception: return None   # the loaders say what is missing
+
+def _check_checkpoint(path, **kw):
+    "Refuse an unsupported checkpoint from its `model_index.json` and config files, before any weights load"
+    what = repr(str(path))
+    idx = _read_json(path, 'model_index.json', **kw)
+    if idx: _check_family(idx.get('_class_name', '?'), {k: v[1] for k, v in idx.items() if isinstance(v, list) and v[1]}, what)
+    cfgs = [_read_json(path, f'{k}/config.json', **kw) for k in ('unet', 'vae', 'text_encoder')]
+    if all(cfgs): _check_parts(*cfgs, what)
+
+def _check_pipeline(pipe):
+    "Refuse a loaded pipeline that is not Stable Diffusion 1.x/2.x, by its class and its modules' configs"
+    what = f"the pipeline passed ({type(pipe).__name__})"
+    parts = {k: type(getattr(v, '_orig_mod', v)).__name__ for k, v in pipe.components.items() if v is not None}   # a compiled module: its own class
+    _check_family(type(pipe).__name__, parts, what)
+    _check_parts(pipe.unet.config, pipe.vae.config, pipe.text_encoder.config.to_dict(), what)
+
 # %% ../nbs/00_core.ipynb #9f6e54e8
-def load_model(
-    name_or_path:str|Path='demo',            # hub id, local folder in Stable Diffusion layout, or "demo"
-    device:str|torch.device|None=None,       # defaults to `default_device()`
-    dtype:torch.dtype|None=None,             # UNet and text encoder dtype; float16 on CUDA, else float32
-    compile:bool=False,                      # `torch.compile` the UNet (compiles on first use, per batch size)
-    **kwargs,                                # passed to each `from_pretrained`, e.g. `revision`, `local_files_only`
-)->SDModel:
-    "Load a Stable Diffusion checkpoint's VAE, UNet, text encoder, tokenizer and a DDIM scheduler"
-    p = DEMO if str(name_or_path) == 'demo' else name_or_path
-    _hub_check(p, 'unet/config.json', **kwargs)
-    device = torch.device(device or default_device())
-    dtype = dtype or (torch.float16 if device.type == 'cuda' else torch.float32)
-    vae = _load(AutoencoderKL, p, 'vae', torch_dtype=torch.float32, **kwargs)
+def _from_folder(p, dtype, vae_dtype, **kwargs)->SDModel:
+    "An `SDModel` loaded from a folder or hub id, after `_check_checkpoint` accepted it"
+    vdt = vae_dtype or vae_dtype_for(_read_json(p, 'vae/config.json', **kwargs) or {}, dtype)
+    vae = _load(AutoencoderKL, p, 'vae', torch_dtype=vdt, **kwargs)
     unet = _load(UNet2DConditionModel, p, 'unet', torch_dtype=dtype, **kwargs)
     te = _load(CLIPTextModel, p, 'text_encoder', dtype=dtype, **kwargs)
-    tok = _load(CLIPTokenizer, p, 'tokenizer', **kwargs)
-    sched = _load(DDIMScheduler, p, 'scheduler', **kwargs)
-    if compile: unet.compile()
-    return SDModel(vae.to(device).eval(), unet.to(device).eval(), te.to(device).eval(), tok, sched)
+    tok, sched = _load(CLIPTokenizer, p, 'tokenizer', **kwargs), _load(DDIMScheduler, p, 'scheduler', **kwargs)
+    return SDModel(vae.eval(), unet.eval(), te.eval(), tok, sched)
+
+def _from_pipeline(pipe, device, dtype, vae_dtype)->SDModel:
+    "An `SDModel` made of a loaded pipeline's own modules, moved only where `device` or `dtype` ask"
+    _check_pipeline(pipe)
+    model = SDModel(pipe.vae, pipe.unet, pipe.text_encoder, pipe.tokenizer, DDIMScheduler.from_config(pipe.scheduler.config))
+    if device or dtype: model.to(device, dtype)
+    if vae_dtype: model.vae.to(vae_dtype)
+    return model
+
+def load_model(
+    name_or_path='demo',                  # hub id, local folder in Stable Diffusion layout, "demo", or a loaded diffusers pipeline
+    device:str|torch.device|None=None,    # defaults to `default_device()` (a pipeline stays where it is)
+    dtype:torch.dtype|None=None,          # UNet and text encoder dtype; float16 on CUDA, else float32 (a pipeline keeps its own)
+    compile:bool=False,                   # `torch.compile` the UNet (on first use; again when the batch size changes)
+    vae_dtype:torch.dtype|None=None,      # defaults to `dtype`, float32 where a float16 VAE sets `force_upcast`
+    offload:bool=False,                   # model CPU offload: one module at a time on `device`
+    vae_tiling:bool=False,                # encode and decode large pictures tile by tile
+    vae_slicing:bool=False,               # encode and decode a batch one picture at a time
+    clip_skip:int|None=None,              # prompt embeddings from this many layers before the text encoder's last
+    **kwargs,                             # passed to each `from_pretrained`, e.g. `variant`, `revision`, `local_files_only`
+)->SDModel:
+    "Load a Stable Diffusion 1.x/2.x checkpoint's VAE, UNet, text encoder, tokenizer and a DDIM scheduler"
+    if isinstance(name_or_path, DiffusionPipeline): model = _from_pipeline(name_or_path, device, dtype, vae_dtype)
+    else:
+        p = DEMO if str(name_or_path) == 'demo' else name_or_path
+        _refuse_single_file(p)
+        _hub_check(p, 'unet/config.json', **kwargs)
+        _check_checkpoint(p, **kwargs)
+        dtype = dtype or (torch.float16 if torch.device(device or default_device()).type == 'cuda' else torch.float32)
+        model = _from_folder(p, dtype, vae_dtype, **kwargs)
+        if not offload: model.to(device or default_device())
+    return _set_up(model, device, compile, offload, vae_tiling, vae_slicing, clip_skip)
+
+def _set_up(model, device, compile, offload, vae_tiling, vae_slicing, clip_skip)->SDModel:
+    "Switch on the options `load_model` takes"
+    if offload: model.enable_offload(device)
+    if vae_tiling: model.vae.enable_tiling()
+    if vae_slicing: model.vae.enable_slicing()
+    if compile: model.unet.compile()
+    model.clip_skip = clip_skip
+    return model
 
 # %% ../nbs/00_core.ipynb #b228ce73
 def to_image(image:Image.Image|str|Path|np.ndarray)->Image.Image:
@@ -168,7 +276,7 @@ def pad_to(x:Tensor, m:int)->Tensor:
 @patch
 @torch.inference_mode()
 def encode(self:SDModel, image)->Tensor:
-    "Scaled latents (1x4xhxw) of an image, padded to a multiple of `vae_scale`"
+    "Scaled latents (1x4xhxw) of an image, padded to a multiple of `vae_scale`, in the UNet's dtype"
     x = pad_to(to_tensor(image), self.vae_scale).to(self.device, self.vae.dtype)
     with _big_enough(x): return (self.vae.encode(x).latent_dist.mean * self.vae.config.scaling_factor).to(self.dtype)
 
@@ -176,24 +284,73 @@ def encode(self:SDModel, image)->Tensor:
 @torch.inference_mode()
 def decode(self:SDModel, lat:Tensor, size:tuple[int,int]|None=None)->list[Image.Image]:
     "PIL images from scaled latents, cropped to `size` (w, h)"
-    x = self.vae.decode(lat.to(self.vae.dtype) / self.vae.config.scaling_factor).sample
+    x = self.vae.decode(lat.to(self.device, self.vae.dtype) / self.vae.config.scaling_factor).sample.float()
     x = ((x.clamp(-1, 1) + 1) * 127.5).round().byte().permute(0, 2, 3, 1).cpu().numpy()
     w, h = size or (x.shape[2], x.shape[1])
     return [Image.fromarray(o[:h, :w]) for o in x]
 
 # %% ../nbs/00_core.ipynb #ca221dc9
+def _token_ids(tok:CLIPTokenizer, prompts:list[str])->Tensor:
+    "Token ids of `prompts` padded to the tokenizer's length, with a warning naming the words cut off"
+    n = tok.model_max_length
+    for p, ids in zip(prompts, tok(prompts, verbose=False).input_ids):
+        if len(ids) > n: warnings.warn(f"The prompt {p!r} is longer than the text encoder's {n} tokens; "
+                                       f"these words were dropped: {tok.decode(ids[n - 1:-1])!r}")
+    return tok(prompts, padding='max_length', max_length=n, truncation=True, return_tensors='pt').input_ids
+
+@patch
+def _encode_text(self:SDModel, prompts:list[str])->Tensor:
+    "Text-encoder embeddings of `prompts`: the last layer's, or with `clip_skip` an earlier one's through the final layer norm"
+    out = self.text_encoder(_token_ids(self.tokenizer, prompts).to(self.device), output_hidden_states=self.clip_skip is not None)
+    if self.clip_skip is None: return out[0]
+    norm = getattr(self.text_encoder, 'text_model', self.text_encoder).final_layer_norm   # transformers 4 nests it, 5 does not
+    return norm(out.hidden_states[-(self.clip_skip + 1)])
+
 @patch
 @torch.no_grad()
 def embed(self:SDModel, prompts:str|list[str])->Tensor:
-    "Text-encoder embeddings (n x tokens x dim) of `prompts`, computed once per prompt"
+    "Text-encoder embeddings (n x tokens x dim) of `prompts`, the last `emb_cache_size` prompts' kept"
     prompts = [prompts] if isinstance(prompts, str) else list(prompts)
     if not all(isinstance(p, str) for p in prompts): raise TypeError(f"Prompts must be strings, got {prompts!r}")
-    new = [p for p in dict.fromkeys(prompts) if p not in self.emb_cache]
-    if new:
-        ids = self.tokenizer(new, padding='max_length', max_length=self.tokenizer.model_max_length,
-                             truncation=True, return_tensors='pt').input_ids
-        self.emb_cache.update(zip(new, self.text_encoder(ids.to(self.device))[0]))
-    return torch.stack([self.emb_cache[p] for p in prompts])
+    key = lambda p: (p, id(self.text_encoder), str(self.device), self.text_encoder.dtype, self.clip_skip)
+    new = [p for p in dict.fromkeys(prompts) if key(p) not in self.emb_cache]
+    fresh = dict(zip(new, self._encode_text(new))) if new else {}
+    out = torch.stack([fresh[p] if p in fresh else self.emb_cache[key(p)] for p in prompts])
+    for p in dict.fromkeys(prompts):
+        if p in fresh: self.emb_cache[key(p)] = fresh[p]
+        self.emb_cache.move_to_end(key(p))   # most recently used last
+    while len(self.emb_cache) > self.emb_cache_size: self.emb_cache.popitem(last=False)
+    return out
+
+# %% ../nbs/00_core.ipynb #ce9afa25
+class _Others(UserCpuOffloadHook):
+    "What an offload hook sends back to the CPU before its module runs: every other module of the model"
+    def __init__(self, hooks:list): self.hooks = hooks
+    @property
+    def model(self):   # the one `CpuOffload` looks at: a module still on the device, if any
+        return next((h.model for h in self.hooks if next(h.model.parameters()).device.type != 'cpu'), self.hooks[0].model)
+    def offload(self):
+        for h in self.hooks: h.offload()
+
+@patch
+def enable_offload(self:SDModel,
+                   device:str|torch.device|None=None,  # where the modules run; defaults to `default_device()`
+                  )->SDModel:
+    "Keep the modules on the CPU, each moved to `device` when it runs and the others sent back, as diffusers' model CPU offload"
+    from accelerate import cpu_offload_with_hook
+    self.disable_offload()
+    device = torch.device(device or default_device())
+    hooks = [cpu_offload_with_hook(m, device)[1] for m in (self.text_encoder, self.unet, self.vae)]
+    for h in hooks: h.hook.prev_module_hook = _Others([o for o in hooks if o is not h])
+    self.hooks, self._exec_device = hooks, device
+    return self
+
+@patch
+def disable_offload(self:SDModel)->SDModel:
+    "Remove the offload hooks, leaving the modules on the CPU"
+    for h in self.hooks: h.offload(); h.remove()
+    self.hooks, self._exec_device = [], None
+    return self
 
 # %% ../nbs/00_core.ipynb #2cfa4a90
 def randn(shape:tuple, generator:torch.Generator|None=None, device=None)->Tensor:

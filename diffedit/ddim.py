@@ -17,18 +17,23 @@ from .guidance import predict, guidance_at
 __all__ = ['ddim_timesteps', 'levels', 'split', 'ddim_step', 'ddim_loop', 'Inversion', 'guided', 'invert', 'OracleUNet']
 
 # %% ../nbs/03_ddim.ipynb #32f142e6
-def ddim_timesteps(sched:DDIMScheduler, steps:int=50, strength:float=1.)->Tensor:
+def ddim_timesteps(
+    sched:DDIMScheduler,
+    steps:int=50,         # steps of the full schedule
+    strength:float=1.,    # fraction of the schedule kept, at its noisy end
+    device=None,          # where the timesteps live: the model's, so that no step copies them there
+)->Tensor:
     "The last `int(steps * strength)` timesteps of a `steps`-step DDIM schedule, noisiest first"
     if not 0 < strength <= 1: raise ValueError(f"strength must be in (0, 1], got {strength}")
     if not isinstance(steps, int) or steps < 1: raise ValueError(f"steps must be a positive integer, got {steps!r}")
     k = int(steps * strength)
     if k < 1: raise ValueError(f"strength {strength} of {steps} steps is no step at all: raise steps or strength")
     s = DDIMScheduler.from_config(sched.config); s.set_timesteps(steps)
-    return s.timesteps[steps - k:]
+    return s.timesteps[steps - k:].to(device)
 
 def levels(sched:DDIMScheduler, ts:Tensor)->Tensor:
-    "Noise levels `abar` at timesteps `ts` (noisiest first), then at the clean end"
-    return torch.cat([sched.alphas_cumprod[ts], sched.final_alpha_cumprod.view(1)]).float()
+    "Noise levels `abar` at timesteps `ts` (noisiest first), then at the clean end; on the device of `ts`"
+    return torch.cat([sched.alphas_cumprod[ts.cpu()], sched.final_alpha_cumprod.view(1)]).float().to(ts.device)
 
 # %% ../nbs/03_ddim.ipynb #c5204386
 def split(x:Tensor, out:Tensor, a:Tensor, pred_type:str='epsilon')->tuple[Tensor, Tensor]:
@@ -91,8 +96,8 @@ def invert(
     progress:bool=True,        # show a progress bar
 )->Inversion:
     "Deterministic DDIM inversion of `z0` up to encoding ratio `strength`, keeping every step"
-    ts = ddim_timesteps(model.scheduler, steps, strength)
-    lv = levels(model.scheduler, ts).to(z0.device)
+    ts = ddim_timesteps(model.scheduler, steps, strength, z0.device)
+    lv = levels(model.scheduler, ts)
     fn = guided(model, prompt, negative, guidance)
     xs = ddim_loop(fn, z0.float(), ts.flip(0), lv.flip(0), model.scheduler.config.prediction_type,
                    callback=callback, progress=progress)

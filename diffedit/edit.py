@@ -10,11 +10,11 @@ from PIL import Image
 from torch import Tensor
 from .core import SDModel, to_image, pad_to, randn
 from .ddim import Inversion, invert, ddim_loop, guided, ddim_timesteps, levels
-from .mask import Mask, diffedit_mask
+from .mask import Mask, diffedit_mask, fit, check_size
 from .caption import load_captioner
 
 # %% auto #0
-__all__ = ['decode', 'sdedit', 'paste_back', 'EditResult', 'user_mask', 'edit']
+__all__ = ['decode', 'sdedit', 'feathered', 'paste_back', 'EditResult', 'user_mask', 'edit']
 
 # %% ../nbs/05_edit.ipynb #cbe8e0f0
 @torch.inference_mode()
@@ -51,14 +51,23 @@ def sdedit(
     **kwargs,                             # `negative`, `decay`, `rescale`, `phi`: see `decode`
 )->Tensor:
     "SDEdit: noise `z0` to `strength`, then DDIM-decode with `query`. The final latents"
-    ts = ddim_timesteps(model.scheduler, steps, strength)
-    lv = levels(model.scheduler, ts).to(z0.device)
+    ts = ddim_timesteps(model.scheduler, steps, strength, z0.device)
+    lv = levels(model.scheduler, ts)
     eps = randn(z0.shape, generator, z0.device)
     fn = guided(model, query, kwargs.pop('negative', ''), guidance, len(ts), kwargs.pop('decay', None), **kwargs)
     x = lv[0].sqrt() * z0.float() + (1 - lv[0]).sqrt() * eps
     return ddim_loop(fn, x, ts, lv, model.scheduler.config.prediction_type, progress=progress)[-1]
 
 # %% ../nbs/05_edit.ipynb #07f19f1d
+def feathered(
+    mask:Image.Image,        # 'L' mask, 255 where the edit may change the picture
+    feather:float=2.,        # Gaussian blur radius of the mask's edge, pixels
+)->Image.Image:
+    "`mask` grown by a pixel, then its edge blurred by `feather`: where it is 0, a pasted picture is the original"
+    from PIL import ImageFilter
+    m = mask.convert('L')
+    return m.filter(ImageFilter.MaxFilter(3)).filter(ImageFilter.GaussianBlur(feather)) if feather else m
+
 def paste_back(
     edited:Image.Image,      # the edited picture
     original:Image.Image,    # the input picture, same size
@@ -66,9 +75,7 @@ def paste_back(
     feather:float=2.,        # Gaussian blur radius of the mask's edge, pixels
 )->Image.Image:
     "`edited` inside a feathered `mask`, `original` outside it"
-    from PIL import ImageFilter
-    m = mask.convert('L').filter(ImageFilter.MaxFilter(3)).filter(ImageFilter.GaussianBlur(feather)) if feather else mask.convert('L')
-    return Image.composite(edited.convert('RGB'), to_image(original), m)
+    return Image.composite(edited.convert('RGB'), to_image(original), feathered(mask, feather))
 
 # %% ../nbs/05_edit.ipynb #2c8f8e45
 @dataclass
@@ -83,14 +90,19 @@ class EditResult:
     ref:str|None=None        # the reference text used
 
 # %% ../nbs/05_edit.ipynb #e1d02daa
-def user_mask(mask, size:tuple[int,int], scale:int)->Mask:
+def user_mask(
+    mask,                              # PIL image, array or tensor of the picture's size, nonzero where the picture may change
+    size:tuple[int,int],               # (w, h) of the picture
+    scale:int,                         # the VAE's scale
+    grid:tuple[int,int]|None=None,     # (h, w) of the latent grid of the picture once resized; None: not resized
+)->Mask:
     "A `Mask` from a picture-sized PIL image, array or tensor, nonzero where the picture may change"
     if isinstance(mask, Image.Image): mask = np.asarray(mask.convert('L'))
     m = torch.as_tensor(np.asarray(mask, dtype=np.float32) if not isinstance(mask, Tensor) else mask).float().squeeze()
     if m.ndim != 2 or tuple(m.shape) != (size[1], size[0]):
         raise ValueError(f"mask must be {size[1]}x{size[0]} (the image's height x width), got {tuple(m.shape)}")
-    soft = (m / m.max()).nan_to_num(0.) if m.max() > 0 else m
-    b = (soft > 0).float()[None, None]
+    b = (m > 0).float()[None, None]
+    if grid is not None: lat = F.adaptive_max_pool2d(b, tuple(grid))[0, 0]; return Mask(lat, lat, stretch=True)
     lat = F.max_pool2d(F.pad(b, (0, -b.shape[-1] % scale, 0, -b.shape[-2] % scale)), scale)[0, 0]   # padded with 0: no picture there
     return Mask(lat, lat)
 
@@ -100,6 +112,21 @@ def _per(x, k:int, what:str, per:str='picture')->list:
     if not isinstance(x, (list, tuple)): return [x] * k
     if len(x) != k: raise ValueError(f"{what}: give one per {per} ({k}), or one for all; got {len(x)}")
     return list(x)
+
+def _masks(model, z0, refs, src, qs, masks, gen, **kw)->list[Mask]:
+    "`masks`, DiffEdit's where None: one pass per picture, whose queries share the reference's prediction and the draws of `gen()`"
+    out = list(masks)
+    for i in dict.fromkeys(src):
+        ks = [k for k, (j, m) in enumerate(zip(src, masks)) if j == i and m is None]
+        if not ks: continue
+        for k, m in zip(ks, diffedit_mask(model, z0[i:i+1], refs[i], [qs[k] for k in ks], generator=gen(), **kw)): out[k] = m
+    return out
+
+def _at_input(out:Image.Image, im:Image.Image, m:Mask, scale:int|None, paste:bool, feather:float):
+    "The edited picture, its mask and soft map at the input's size; the input's own pixels outside the feathered mask if `paste`"
+    mk, soft = m.image(im.size, scale), m.soft_at(im.size, scale)
+    if out.size != im.size: out = out.resize(im.size, Image.LANCZOS)
+    return (Image.composite(out, im, feathered(mk, feather)) if paste else out), mk, soft
 
 def edit(
     model:SDModel,
@@ -120,9 +147,12 @@ def edit(
     progress:bool=True,            # show progress bars
     mask_kw:dict|None=None,        # more mask options: `close`, `fill`, `quantile`, `ratio`, `guidance`, `max_batch` (see `diffedit_mask`)
     captioner=None,                # for `ref=None`: a `Captioner`, or a hub id or folder to load one (default BLIP base)
+    size:int|str|None=None,        # long side it is edited at: None, the model's native size; an int, that; 'input', the picture's own
+    paste_back:bool|None=None,     # the input's own pixels outside the feathered mask; None: when the picture was resized
     **kwargs,                      # decoding options: `decay`, `rescale`, `phi` (see `decode`)
 )->EditResult|list[EditResult]:
     "Edit `image` from `ref` to `query` with DiffEdit: mask, encode, decode with the mask"
+    check_size(size)
     ims = [to_image(i) for i in image] if isinstance(image, (list, tuple)) else [to_image(image)]
     qs = [query] if isinstance(query, str) else list(query)
     if not ims or not qs: raise ValueError("give at least one picture and one query")
@@ -132,17 +162,21 @@ def edit(
     if len({im.size for im in ims}) > 1: raise ValueError("pictures edited in one call must have one size: resize them, or edit them one by one")
     refs, masks = _per(ref, len(ims), 'ref'), _per(mask, len(qs), 'mask', 'edit')
     if any(refs[i] is None and m is None for i, m in zip(src, masks)):
-        cap = load_captioner(captioner); refs = [cap(im) if r is None else r for r, im in zip(refs, ims)]
-    z0, size, sc = torch.cat([model.encode(im) for im in ims]), ims[0].size, model.vae_scale
+        cap = load_captioner(captioner, model.device); refs = [cap(im) if r is None else r for r, im in zip(refs, ims)]
+    work = [fit(model, im, size) for im in ims]
+    z0, isz, ws, sc = torch.cat([model.encode(im) for im in work]), ims[0].size, work[0].size, model.vae_scale
+    resized = ws != isz
     state = generator.get_state() if generator is not None else None
     def gen():   # the same draws for every edit, whatever else the call edits
         if generator is not None: return torch.Generator(generator.device).set_state(state)
         return torch.Generator().manual_seed(seed) if seed is not None else None
-    ms = [user_mask(m, size, sc) if m is not None else diffedit_mask(model, z0[i:i+1], refs[i], q, threshold, n=n,
-          strength=mask_strength, steps=steps, generator=gen(), **(mask_kw or {})) for i, q, m in zip(src, qs, masks)]
+    ms = _masks(model, z0, refs, src, qs, [None if m is None else user_mask(m, isz, sc, z0.shape[-2:] if resized else None) for m in masks],
+                gen, threshold=threshold, n=n, strength=mask_strength, steps=steps, **(mask_kw or {}))
     inv = invert(model, z0, steps, strength, progress=progress)     # every picture in one batch; shared by its queries
     lat = decode(model, Inversion(inv.latents[:, src], inv.levels, inv.timesteps), qs, torch.stack([m.mask[None].to(z0.device) for m in ms]),
                  guidance, negative, callback=callback, progress=progress, **kwargs)[-1]
-    res = [EditResult(im, m.image(size, sc), m.soft_at(size, sc), l[None], m.mask, Inversion(inv.latents[:, i:i+1], inv.levels, inv.timesteps), refs[i])
-           for im, m, l, i in zip(model.decode(lat, size), ms, lat, src)]
+    paste, feather = resized if paste_back is None else paste_back, 2. * max(isz) / max(ws)   # feather: 2 pixels of the edited picture
+    res = [EditResult(*_at_input(o, ims[i], m, None if resized else sc, paste, feather), l[None], m.mask,
+                      Inversion(inv.latents[:, i:i+1], inv.levels, inv.timesteps), refs[i])
+           for o, m, l, i in zip(model.decode(lat, ws), ms, lat, src)]
     return res if isinstance(image, (list, tuple)) or not isinstance(query, str) else res[0]   # a list in, a list out

@@ -5,15 +5,18 @@
 # %% ../nbs/04_mask.ipynb #1092921c
 from __future__ import annotations
 from dataclasses import dataclass
+import numbers
+from dataclasses import replace
 import numpy as np, torch, torch.nn.functional as F
 from PIL import Image
 from torch import Tensor
-from .core import SDModel, randn
+from .core import SDModel, randn, to_image
 from .ddim import ddim_timesteps, OracleUNet
-from .guidance import predict
+from .guidance import predict, cfg
 
 # %% auto #0
-__all__ = ['noise_diff', 'normalise', 'Mask', 'diffedit_mask', 'refine', 'segment']
+__all__ = ['noise_diff', 'normalise', 'Mask', 'diffedit_mask', 'native_size', 'size_multiple', 'work_size', 'check_size', 'fit',
+           'refine', 'segment']
 
 # %% ../nbs/04_mask.ipynb #3ed1b7fe
 def _check(n, strength):
@@ -25,29 +28,34 @@ def noise_diff(
     model:SDModel,
     z0:Tensor,                  # 1 x C x h x w image latents
     ref:str,                    # reference text: what the image shows
-    query:str,                  # query text: what it should show
+    query:str|list[str],        # query text: what it should show; a list: several queries, sharing the reference's prediction
     n:int=10,                   # noise draws
     strength:float=0.5,         # noise level, as a fraction of the schedule
     steps:int=50,               # DDIM schedule the level is taken from
     guidance:float=1.,          # guidance scale of both predictions (1 = none)
     negative:str='',            # negative prompt, when guiding
     generator:torch.Generator|None=None,  # for the noise draws
-    max_batch:int=40,           # largest UNet batch
+    max_batch:int=40,           # largest UNet batch, in 64x64 latents (a 512 px Stable Diffusion picture): smaller latents batch more
 )->Tensor:
-    "Mean over channels and `n` noise draws of |eps(query) - eps(ref)|, h x w"
+    "Mean over channels and `n` noise draws of |eps(query) - eps(ref)|: h x w, or Q x h x w for a list of Q queries"
     _check(n, strength)
     t = ddim_timesteps(model.scheduler, steps, strength)[0]
-    a = model.scheduler.alphas_cumprod[t].to(z0.device)
+    a, t = model.scheduler.alphas_cumprod[t].to(z0.device), t.to(z0.device)
     eps = randn((n, *z0.shape[1:]), generator, z0.device)
     xt = a.sqrt() * z0.float() + (1 - a).sqrt() * eps
-    e = model.embed([ref, query, negative])
-    per = max(1, max_batch // (2 if guidance == 1 else 4))
-    return torch.cat([_diff(model, x, t, e, guidance) for x in xt.split(per)]).mean((0, 1))
+    many = isinstance(query, (list, tuple))
+    if many and not query: raise ValueError("query: give at least one query")
+    e = model.embed([ref, *(query if many else [query])] + ([negative] if guidance != 1 else []))
+    per = max(1, max_batch * 64 * 64 // (z0.shape[-2] * z0.shape[-1] * len(e)))   # draws per UNet call: one image per prompt each
+    d = torch.cat([_diff(model, x, t, e, guidance) for x in xt.split(per)], 1).mean((1, 2))
+    return d if many else d[0]
 
 def _diff(model, x, t, e, g):
+    "|eps(query) - eps(ref)| of draws `x`, Q x k x C x h x w; `e`: the reference, the queries, and the negative prompt when guiding"
     k = len(x)
-    out = predict(model.unet, torch.cat([x, x]), t, e[:2].repeat_interleave(k, 0), e[2:].expand(2 * k, -1, -1), g)
-    return (out[k:] - out[:k]).abs()
+    out = predict(model.unet, x.repeat(len(e), 1, 1, 1), t, e.repeat_interleave(k, 0)).view(len(e), *x.shape)
+    if g != 1: out = cfg(out[-1], out[:-1], g)   # one unconditional prediction, shared by the reference and every query
+    return (out[1:] - out[:1]).abs()
 
 # %% ../nbs/04_mask.ipynb #9fa83f36
 def normalise(d:Tensor, quantile:float=0.98, ratio:float|None=None)->Tensor:
@@ -57,26 +65,32 @@ def normalise(d:Tensor, quantile:float=0.98, ratio:float|None=None)->Tensor:
     return ((d.clamp(max=hi) - lo) / (hi - lo)).nan_to_num(0.) if hi > lo else torch.zeros_like(d)
 
 # %% ../nbs/04_mask.ipynb #d64efc35
+def _resize(x:Tensor, hw:tuple[int,int], mode:str)->Tensor:
+    "An h x w map resized to `hw`"
+    return F.interpolate(x[None, None].float(), size=hw, mode=mode, **({} if mode == 'nearest' else dict(align_corners=False)))[0, 0]
+
 @dataclass
 class Mask:
     "A DiffEdit mask: soft map in [0, 1] and binary mask, at latent size"
     soft:Tensor          # h x w, in [0, 1]
     mask:Tensor          # h x w, 0. or 1.
     threshold:float=0.5
+    stretch:bool=False   # the grid covers a resized picture: at any picture size it is stretched over the whole picture
 
-    def soft_at(self, size:tuple[int,int], scale:int)->Tensor:
-        "Soft map at image size `size` (w, h), for latents `scale` times smaller than the padded image"
+    def soft_at(self, size:tuple[int,int], scale:int|None=None)->Tensor:
+        "Soft map at image size `size` (w, h): latents `scale` times smaller than the padded image, or (`scale` None or `stretch`) stretched"
+        if scale is None or self.stretch: return _resize(self.soft, (size[1], size[0]), 'bilinear')
         h, w = self.soft.shape
-        up = F.interpolate(self.soft[None, None].float(), size=(h * scale, w * scale), mode='bilinear', align_corners=False)
-        return up[0, 0, :size[1], :size[0]]
+        return _resize(self.soft, (h * scale, w * scale), 'bilinear')[:size[1], :size[0]]
 
-    def image(self, size:tuple[int,int], scale:int)->Image.Image:
+    def image(self, size:tuple[int,int], scale:int|None=None)->Image.Image:
         "Binary mask at image size as a PIL 'L' image, 0 or 255: the soft map, upsampled smoothly, thresholded"
         return Image.fromarray(((self.soft_at(size, scale) > self.threshold) * 255).byte().cpu().numpy(), 'L')
 
-    def grid_image(self, size:tuple[int,int], scale:int)->Image.Image:
+    def grid_image(self, size:tuple[int,int], scale:int|None=None)->Image.Image:
         "The latent mask itself, the one decoding uses, at image size: each latent pixel a `scale` x `scale` block"
-        up = self.mask.repeat_interleave(scale, 0).repeat_interleave(scale, 1)[:size[1], :size[0]]
+        if scale is None or self.stretch: up = _resize(self.mask, (size[1], size[0]), 'nearest')
+        else: up = self.mask.repeat_interleave(scale, 0).repeat_interleave(scale, 1)[:size[1], :size[0]]
         return Image.fromarray(((up > 0) * 255).byte().cpu().numpy(), 'L')
 
 # %% ../nbs/04_mask.ipynb #13906263
@@ -84,18 +98,60 @@ def diffedit_mask(
     model:SDModel,
     z0:Tensor,                  # 1 x C x h x w image latents (`model.encode(image)`)
     ref:str,                    # reference text: what the image shows
-    query:str,                  # query text: what it should show
+    query:str|list[str],        # query text: what it should show; a list: one mask per query, sharing the reference's prediction
     threshold:float=0.5,        # binarisation threshold of the normalised map
     quantile:float=0.98,        # clip extreme values at this quantile ...
     ratio:float|None=None,      # ... or at `ratio` x mean, as diffusers does (3.0)
     close:int=0,                # then bridge gaps up to 2 x `close` latent pixels wide ...
     fill:bool=False,            # ... and fill the holes (see `refine`)
     **kwargs,                   # `n`, `strength`, `steps`, `guidance`, `negative`, `generator`, `max_batch`: see `noise_diff`
-)->Mask:
-    "The DiffEdit mask of the region where `query` changes an image described by `ref`"
-    soft = normalise(noise_diff(model, z0, ref, query, **kwargs), quantile, ratio)
+)->Mask|list[Mask]:
+    "The DiffEdit mask of the region where `query` changes an image described by `ref` (a list of masks for a list of queries)"
+    d = noise_diff(model, z0, ref, query, **kwargs)
+    many = isinstance(query, (list, tuple))
+    ms = [_mask(normalise(x, quantile, ratio), threshold, close, fill) for x in (d if many else d[None])]
+    return ms if many else ms[0]
+
+def _mask(soft:Tensor, threshold:float, close:int, fill:bool)->Mask:
     m = Mask(soft, (soft > threshold).float(), threshold)
     return refine(m, close=close, fill=fill) if close or fill else m
+
+# %% ../nbs/04_mask.ipynb #res-fns
+def native_size(model:SDModel)->int:
+    "The long side, in pixels, of the pictures `model` was trained on: the UNet's `sample_size` x the VAE's scale"
+    return model.unet.config.sample_size * model.vae_scale
+
+def size_multiple(model:SDModel)->int:
+    "What the sides of a picture should be multiples of: the VAE's scale x the UNet's down-sampling"
+    return model.vae_scale * 2 ** (len(model.unet.config.block_out_channels) - 1)
+
+def work_size(
+    image_size:tuple[int,int],  # (w, h) of the picture
+    long_side:int,              # the long side wanted, pixels
+    multiple:int=8,             # both sides are rounded to a multiple of this
+)->tuple[int,int]:
+    "(w, h) with long side `long_side` and the aspect ratio of `image_size`, both rounded to multiples of `multiple`"
+    s = long_side / max(image_size)
+    return tuple(max(multiple, round(x * s / multiple) * multiple) for x in image_size)
+
+# %% ../nbs/04_mask.ipynb #res-fit
+def check_size(size)->int|str|None:
+    "`size` if it is a positive whole number of pixels, 'input' or None; else a clear error"
+    if size is None or (isinstance(size, str) and size == 'input'): return size
+    if isinstance(size, bool) or not isinstance(size, numbers.Integral) or size < 1:
+        raise ValueError(f"size must be the long side in pixels (a positive whole number), 'input' (the picture's own size) "
+                         f"or None (the model's native size), got {size!r}")
+    return int(size)
+
+def fit(
+    model:SDModel,
+    image:Image.Image,        # the picture
+    size:int|str|None=None,   # long side: None, the model's native size; an int, that; 'input', the picture's own
+)->Image.Image:
+    "`image` at the size `model` edits it at"
+    if check_size(size) == 'input': return image
+    ws = work_size(image.size, size or native_size(model), size_multiple(model))
+    return image if ws == image.size else image.resize(ws, Image.LANCZOS, reducing_gap=3.)
 
 # %% ../nbs/04_mask.ipynb #c80d181b
 def _pieces(m:Tensor)->list[list[tuple[int,int]]]:
@@ -145,7 +201,7 @@ def refine(
         p = F.pad(b[None, None], (len(k) // 2,) * 4, mode='replicate')   # the mask goes on beyond the border: no fall-off there
         soft = F.conv2d(F.conv2d(p, k.view(1, 1, 1, -1)), k.view(1, 1, -1, 1))[0, 0]
     else: soft = torch.where(b == m.mask, m.soft, b)   # the map where the mask is kept: its edge stays where it was
-    return Mask(soft.clamp(0, 1), b, m.threshold)
+    return Mask(soft.clamp(0, 1), b, m.threshold, m.stretch)
 
 # %% ../nbs/04_mask.ipynb #382cbb52
 def segment(
@@ -154,9 +210,11 @@ def segment(
     text:str,                # what to find, e.g. "a horse"
     ref:str='',              # what to contrast it with (default: the empty prompt)
     grow:int=0, largest:bool=False, soften:float=0.,   # see `refine`
+    size:int|str|None=None,  # long side it is seen at: None, the model's native size; an int, that; 'input', the picture's own
     **kwargs,                # see `diffedit_mask`
 )->Mask:
     "Segment what `text` names: the DiffEdit mask between `text` and `ref`, refined"
-    from diffedit.core import to_image
-    z0 = model.encode(to_image(image))
-    return refine(diffedit_mask(model, z0, ref, text, **kwargs), grow=grow, largest=largest, soften=soften)
+    check_size(size)
+    im = to_image(image); work = fit(model, im, size)
+    m = refine(diffedit_mask(model, model.encode(work), ref, text, **kwargs), grow=grow, largest=largest, soften=soften)
+    return replace(m, stretch=work.size != im.size)
