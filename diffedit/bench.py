@@ -74,8 +74,8 @@ def run_diffusers(pipe, image, ref, query, steps=50, strength=0.8, guidance=7.5,
                 guidance_scale=guidance).images[0]
 
 def run_ours(model, image, ref, query, steps=50, strength=0.8, guidance=7.5, n=10, seed=0, **kw):
-    "One edit with `diffedit.edit`"
-    return edit(model, image, ref, query, steps=steps, strength=strength, guidance=guidance, n=n, seed=seed, progress=False, **kw).image
+    "One edit with `diffedit.edit`, at the picture's own size (as diffusers' pipeline) unless `size` says otherwise"
+    return edit(model, image, ref, query, steps=steps, strength=strength, guidance=guidance, n=n, seed=seed, progress=False, **{'size': 'input', **kw}).image
 
 @torch.inference_mode()
 def run_ours_as_diffusers(model, image, ref, query, steps=50, strength=0.8, guidance=7.5, n=10, seed=0):
@@ -296,7 +296,6 @@ def gpu_table(res:dict)->str:
 
 # %% ../nbs/10_bench.ipynb #0372b372
 CPU_MEMORY = {'512x512, defaults': (512, {}, {}),
-              '512x512, VAE slicing and tiling': (512, dict(vae_slicing=True, vae_tiling=True), {}),
               '512x512, mask pass 4 draws a call': (512, {}, dict(mask_kw=dict(max_batch=8))),
               '4032x3024 photo (edited at 512x384)': ((4032, 3024), {}, {})}
 
@@ -304,12 +303,16 @@ def edit_peak(folder, size, load_kw:dict, edit_kw:dict, steps:int=2)->dict:
     "Peak memory (MB above the loaded model) and time of one of our edits of the example at `size` on the CPU"
     model, im = load_model(folder, 'cpu', torch.float32, **load_kw), _picture(size)
     with torch.inference_mode(), peak_memory(model.device) as mem:
-        t = time.perf_counter(); out = run_ours(model, im, REF, QUERY, steps=steps, **edit_kw); mem['s'] = time.perf_counter() - t
+        t = time.perf_counter(); out = run_ours(model, im, REF, QUERY, steps=steps, size=None, **edit_kw); mem['s'] = time.perf_counter() - t
     return dict(mem, out_size=out.size)
 
-def cpu_memory(folder, steps:int=2)->dict:
-    "`edit_peak` for each of `CPU_MEMORY`, each in a new process"
+def cpu_memory(folder, steps:int=2, out:str|None=None)->dict:
+    "`edit_peak` for each of `CPU_MEMORY`, each in a new process; written to `out` (JSON) after each"
     code = "import json, sys; from diffedit.bench import edit_peak; print(json.dumps(edit_peak(*json.loads(sys.argv[1]))))"
     run = lambda a: json.loads(subprocess.run([sys.executable, '-c', code, json.dumps(a)], capture_output=True, text=True,
                                               check=True).stdout.splitlines()[-1])
-    return {k: run([str(folder), *v, steps]) for k, v in CPU_MEMORY.items()}
+    res = {}
+    for k, v in CPU_MEMORY.items():
+        res[k] = run([str(folder), *v, steps])
+        if out: Path(out).write_text(json.dumps(res, indent=1))
+    return res

@@ -308,10 +308,13 @@ def _encode_text(self:SDModel, prompts:list[str])->Tensor:
 
 @patch
 @torch.no_grad()
-def embed(self:SDModel, prompts:str|list[str])->Tensor:
-    "Text-encoder embeddings (n x tokens x dim) of `prompts`, the last `emb_cache_size` prompts' kept"
-    prompts = [prompts] if isinstance(prompts, str) else list(prompts)
-    if not all(isinstance(p, str) for p in prompts): raise TypeError(f"Prompts must be strings, got {prompts!r}")
+def embed(self:SDModel, prompts:str|Tensor|list)->Tensor:
+    "Text-encoder embeddings (n x tokens x dim) of `prompts`, the last `emb_cache_size` prompts' kept; a tensor is your own, used as it is"
+    prompts = [prompts] if isinstance(prompts, (str, Tensor)) else list(prompts)
+    if not all(isinstance(p, (str, Tensor)) for p in prompts): raise TypeError(f"Prompts must be strings or embedding tensors, got {prompts!r}")
+    if any(isinstance(p, Tensor) for p in prompts):
+        texts = iter(self.embed([p for p in prompts if isinstance(p, str)]) if any(isinstance(p, str) for p in prompts) else [])
+        return torch.stack([self._own(p) if isinstance(p, Tensor) else next(texts) for p in prompts])
     key = lambda p: (p, id(self.text_encoder), str(self.device), self.text_encoder.dtype, self.clip_skip)
     new = [p for p in dict.fromkeys(prompts) if key(p) not in self.emb_cache]
     fresh = dict(zip(new, self._encode_text(new))) if new else {}
@@ -321,6 +324,16 @@ def embed(self:SDModel, prompts:str|list[str])->Tensor:
         self.emb_cache.move_to_end(key(p))   # most recently used last
     while len(self.emb_cache) > self.emb_cache_size: self.emb_cache.popitem(last=False)
     return out
+
+@patch
+def _own(self:SDModel, e:Tensor)->Tensor:
+    "A prompt embedding of your own (tokens x dim, or 1 x tokens x dim) checked against the text encoder's, on the model's device and dtype"
+    want = (self.tokenizer.model_max_length, self.text_encoder.config.hidden_size)
+    e = e[0] if e.ndim == 3 and len(e) == 1 else e
+    if tuple(e.shape) != want: raise ValueError(f"A prompt embedding must be {want[0]} x {want[1]} (tokens x the text encoder's width), "
+                                                f"got {tuple(e.shape)}: make it with `model.embed(text)[0]` or the same text encoder")
+    return e.to(self.device, self.text_encoder.dtype)
+
 
 # %% ../nbs/00_core.ipynb #ce9afa25
 class _Others(UserCpuOffloadHook):

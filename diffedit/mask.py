@@ -122,8 +122,8 @@ def native_size(model:SDModel)->int:
     return model.unet.config.sample_size * model.vae_scale
 
 def size_multiple(model:SDModel)->int:
-    "What the sides of a picture should be multiples of: the VAE's scale x the UNet's down-sampling"
-    return model.vae_scale * 2 ** (len(model.unet.config.block_out_channels) - 1)
+    "What the sides of a picture are rounded to multiples of: the VAE's scale, one latent pixel"
+    return model.vae_scale
 
 def work_size(
     image_size:tuple[int,int],  # (w, h) of the picture
