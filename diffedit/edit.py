@@ -4,7 +4,7 @@
 
 # %% ../nbs/05_edit.ipynb #19f4b781
 from __future__ import annotations
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 import numpy as np, torch, torch.nn.functional as F
 from PIL import Image
 from torch import Tensor
@@ -122,7 +122,7 @@ def _masks(model, z0, refs, src, qs, masks, gen, **kw)->list[Mask]:
         for k, m in zip(ks, diffedit_mask(model, z0[i:i+1], refs[i], [qs[k] for k in ks], generator=gen(), **kw)): out[k] = m
     return out
 
-def _at_input(out:Image.Image, im:Image.Image, m:Mask, scale:int|None, paste:bool, feather:float):
+def _at_input(out:Image.Image, im:Image.Image, m:Mask, scale:int, paste:bool, feather:float):
     "The edited picture, its mask and soft map at the input's size; the input's own pixels outside the feathered mask if `paste`"
     mk, soft = m.image(im.size, scale), m.soft_at(im.size, scale)
     if out.size != im.size: out = out.resize(im.size, Image.LANCZOS)
@@ -176,7 +176,8 @@ def edit(
     lat = decode(model, Inversion(inv.latents[:, src], inv.levels, inv.timesteps), qs, torch.stack([m.mask[None].to(z0.device) for m in ms]),
                  guidance, negative, callback=callback, progress=progress, **kwargs)[-1]
     paste, feather = resized if paste_back is None else paste_back, 2. * max(isz) / max(ws)   # feather: 2 pixels of the edited picture
-    res = [EditResult(*_at_input(o, ims[i], m, None if resized else sc, paste, feather), l[None], m.mask,
+    ms = [replace(m, stretch=resized) for m in ms]   # a resized picture's grid covers the whole input
+    res = [EditResult(*_at_input(o, ims[i], m, sc, paste, feather), l[None], m.mask,
                       Inversion(inv.latents[:, i:i+1], inv.levels, inv.timesteps), refs[i])
            for o, m, l, i in zip(model.decode(lat, ws), ms, lat, src)]
     return res if isinstance(image, (list, tuple)) or not isinstance(query, (str, Tensor)) else res[0]   # a list in, a list out

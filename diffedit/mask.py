@@ -4,9 +4,8 @@
 
 # %% ../nbs/04_mask.ipynb #1092921c
 from __future__ import annotations
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 import numbers
-from dataclasses import replace
 import numpy as np, torch, torch.nn.functional as F
 from PIL import Image
 from torch import Tensor
