@@ -206,12 +206,12 @@ def unet_speed(model:SDModel, px:int, batch:int=2, reps:int=10)->dict:
     from torch.utils.flop_counter import FlopCounterMode
     s = px // model.vae_scale
     x = torch.randn(batch, model.unet.config.in_channels, s, s, device=model.device, dtype=model.dtype)
-    e = model.embed([''] * batch).to(model.dtype)
-    with FlopCounterMode(display=False) as fcm: model.unet.forward(x, 500, e)   # `forward`: counted uncompiled
+    kw = model.unet_kwargs(x, model.embed([''] * batch).to(model.dtype))
+    with FlopCounterMode(display=False) as fcm: model.unet.forward(x, 500, **kw)   # `forward`: counted uncompiled
     flops = fcm.get_total_flops() / batch
-    for _ in range(2): model.unet(x, 500, e)
+    for _ in range(2): model.unet(x, 500, **kw)
     _sync(model.device); t = time.perf_counter()
-    for _ in range(reps): model.unet(x, 500, e)
+    for _ in range(reps): model.unet(x, 500, **kw)
     _sync(model.device); dt = (time.perf_counter() - t) / reps
     return dict(gflop_per_image=flops / 1e9, batch=batch, ms_per_call=1000 * dt, tflops=flops * batch / dt / 1e12)
 

@@ -78,10 +78,9 @@ class Inversion:
 
 # %% ../nbs/03_ddim.ipynb #3d7e55f4
 def guided(model:SDModel, prompt:str|list[str], negative:str|list[str]='', g:float=1., n:int=1, decay=None, **kw):
-    "A `model_fn` for `ddim_loop`: the UNet on `prompt` with guidance `g` (decaying over `n` steps) from `negative`"
+    "A `model_fn` for `ddim_loop`: the denoiser on `prompt` (one for all latents, or one each) with guidance `g` (decaying over `n` steps) from `negative`"
     cond, uncond = model.embed(prompt), model.embed(negative)
-    per = lambda e, x: e.expand(len(x), -1, -1) if len(e) == 1 else e   # one prompt for all, or one per latent
-    return lambda x, t, i: predict(model.unet, x, t, per(cond, x), per(uncond, x), guidance_at(g, i / max(n - 1, 1), decay), **kw)
+    return lambda x, t, i: predict(model, x, t, cond.expand(len(x)), uncond.expand(len(x)), guidance_at(g, i / max(n - 1, 1), decay), **kw)
 
 @torch.inference_mode()
 def invert(

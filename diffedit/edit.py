@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 import numpy as np, torch, torch.nn.functional as F
 from PIL import Image
 from torch import Tensor
-from .core import SDModel, to_image, pad_to, randn
+from .core import SDModel, Cond, to_image, pad_to, randn
 from .ddim import Inversion, invert, ddim_loop, guided, ddim_timesteps, levels
 from .mask import Mask, diffedit_mask, fit, check_size
 from .caption import load_captioner
@@ -132,7 +132,7 @@ def edit(
     model:SDModel,
     image,                         # PIL image (any mode or size), path or uint8 array; or a list of same-size pictures
     ref:str|None|list,             # reference text: what the picture shows; None: BLIP's caption of it; a list: one per picture
-    query:str|list[str],           # query text (or an embedding tensor of your own); a list: one per picture, or, with one picture, several edits of it
+    query:str|list[str],           # query text (or a conditioning of your own: `Cond` or tensor); a list: one per picture, or, with one picture, several edits of it
     mask=None,                     # your own mask (skips DiffEdit's): nonzero where the picture may change; a list: one per edit
     steps:int=50,                  # DDIM steps of the full schedule
     strength:float=0.8,            # encoding ratio r
@@ -154,7 +154,7 @@ def edit(
     "Edit `image` from `ref` to `query` with DiffEdit: mask, encode, decode with the mask"
     check_size(size)
     ims = [to_image(i) for i in image] if isinstance(image, (list, tuple)) else [to_image(image)]
-    qs = [query] if isinstance(query, (str, Tensor)) else list(query)
+    qs = [query] if isinstance(query, (str, Tensor, Cond)) else list(query)
     if not ims or not qs: raise ValueError("give at least one picture and one query")
     if seed is not None and generator is not None: raise ValueError("give a seed or a generator, not both")
     src = list(range(len(ims))) if len(ims) > 1 else [0] * len(qs)           # the picture of each edit
@@ -180,4 +180,4 @@ def edit(
     res = [EditResult(*_at_input(o, ims[i], m, sc, paste, feather), l[None], m.mask,
                       Inversion(inv.latents[:, i:i+1], inv.levels, inv.timesteps), refs[i])
            for o, m, l, i in zip(model.decode(lat, ws), ms, lat, src)]
-    return res if isinstance(image, (list, tuple)) or not isinstance(query, (str, Tensor)) else res[0]   # a list in, a list out
+    return res if isinstance(image, (list, tuple)) or not isinstance(query, (str, Tensor, Cond)) else res[0]   # a list in, a list out

@@ -6,7 +6,7 @@
 from __future__ import annotations
 import math, torch
 from torch import Tensor
-from .core import _big_enough
+from .core import SDModel, Cond
 
 # %% auto #0
 __all__ = ['cfg', 'guidance_at', 'predict']
@@ -46,24 +46,16 @@ def guidance_at(
     return g_end + (g - g_end) * w
 
 # %% ../nbs/02_guidance.ipynb #dbedbdbb
-def _dtype(m)->torch.dtype:
-    "`m`'s first parameter's dtype (diffusers' `ModelMixin.dtype` walks every module: ~1 ms, too slow for every step)"
-    p = next(m.parameters(), None)
-    return m.dtype if p is None else p.dtype
-
 def predict(
-    unet,                      # a diffusers UNet2DConditionModel
+    model:SDModel,             # the model whose `denoise` is called
     x:Tensor,                  # latents
     t:int|Tensor,              # timestep
-    cond:Tensor,               # prompt embeddings, one per latent
-    uncond:Tensor|None=None,   # negative or empty-prompt embeddings, for guidance
+    cond:Cond,                 # the prompts' conditioning, one row per latent
+    uncond:Cond|None=None,     # the negative or empty prompt's, for guidance
     g:float=1.,                # guidance scale
     **kw,                      # `rescale`, `phi`: see `cfg`
 )->Tensor:
-    "UNet output for `x` at `t`, with classifier-free guidance when `uncond` is given and `g != 1`"
-    dt = _dtype(unet)
-    def run(x, e):
-        with _big_enough(x): return unet(x.to(dt), t, encoder_hidden_states=e.to(dt)).sample.float()
-    if uncond is None or (g == 1 and not any(kw.values())): return run(x, cond)
-    u, c = run(torch.cat([x, x]), torch.cat([uncond, cond])).chunk(2)
+    "The denoiser's output for `x` at `t`, with classifier-free guidance when `uncond` is given and `g != 1`"
+    if uncond is None or (g == 1 and not any(kw.values())): return model.denoise(x, t, cond)
+    u, c = model.denoise(torch.cat([x, x]), t, Cond.cat([uncond, cond])).chunk(2)
     return cfg(u, c, g, **kw)

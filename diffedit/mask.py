@@ -52,7 +52,7 @@ def noise_diff(
 def _diff(model, x, t, e, g):
     "|eps(query) - eps(ref)| of draws `x`, Q x k x C x h x w; `e`: the reference, the queries, and the negative prompt when guiding"
     k = len(x)
-    out = predict(model.unet, x.repeat(len(e), 1, 1, 1), t, e.repeat_interleave(k, 0)).view(len(e), *x.shape)
+    out = predict(model, x.repeat(len(e), 1, 1, 1), t, e.repeat_interleave(k)).view(len(e), *x.shape)
     if g != 1: out = cfg(out[-1], out[:-1], g)   # one unconditional prediction, shared by the reference and every query
     return (out[1:] - out[:1]).abs()
 
