@@ -11,17 +11,18 @@ import numpy as np, psutil, torch
 from PIL import Image
 from diffusers import (AutoencoderKL, UNet2DConditionModel, DDIMScheduler, DDIMInverseScheduler,
                        StableDiffusionDiffEditPipeline)
-from transformers import CLIPTextModel, CLIPTextConfig
-from .core import SDModel, load_model, word_tokenizer, DEMO
+from transformers import CLIPTextModel, CLIPTextModelWithProjection, CLIPTextConfig
+from .core import SDModel, SDXLModel, load_model, word_tokenizer, DEMO
 from .edit import edit, decode
 from .mask import diffedit_mask
 from .ddim import invert
 
 # %% auto #0
-__all__ = ['RUNNERS', 'REF', 'QUERY', 'MEMORY_OPTIONS', 'CPU_MEMORY', 'Passes', 'peak_memory', 'diffusers_pipe', 'run_diffusers',
-           'run_ours', 'run_ours_as_diffusers', 'runners', 'compare', 'sd15_random', 'configs', 'fresh_peak_mb', 'main',
-           'table', 'sd15_folder', 'matmul_tflops', 'unet_speed', 'memory_row', 'gpu_main', 'gpu_table', 'edit_peak',
-           'cpu_memory']
+__all__ = ['RUNNERS', 'REF', 'QUERY', 'SDXL_UNET', 'XL_RUNNERS', 'MEMORY_OPTIONS', 'CPU_MEMORY', 'Passes', 'peak_memory',
+           'diffusers_pipe', 'run_diffusers', 'run_ours', 'run_ours_as_diffusers', 'runners', 'timed', 'compare',
+           'sd15_random', 'configs', 'fresh_peak_mb', 'main', 'table', 'sdxl_random', 'ledits_pipe', 'run_ledits',
+           'xl_runners', 'xl_cpu', 'xl_table', 'sd15_folder', 'matmul_tflops', 'unet_speed', 'memory_row', 'gpu_main',
+           'gpu_table', 'edit_peak', 'cpu_memory']
 
 # %% ../nbs/10_bench.ipynb #80f7c12b
 class Passes:
@@ -97,24 +98,29 @@ def _sync(d):
     if d.type == 'cuda': torch.cuda.synchronize()
 
 @torch.inference_mode()
-def compare(model:SDModel, image:Image.Image, ref:str, query:str, reps:int=2, **settings)->dict:
-    "Median wall time, passes and peak memory of diffusers' and ours (two ways), run in turn after a timed warm-up"
-    fns, passes, res = runners(model, diffusers_pipe(model), image, ref, query, **settings), Passes(model.unet, model.vae), {}
-    warm = {}
-    for k, f in fns.items():                        # warm-up: compiles, where the UNet is compiled
+def timed(model:SDModel, fns:dict, reps:int=2, warmup:bool=True)->dict:
+    "Median wall time, passes and peak memory of each of `fns` (name -> one edit), run in turn after a timed warm-up"
+    passes, res, warm = Passes(model.unet, model.vae), {}, {}
+    for k, f in (fns.items() if warmup else ()):    # warm-up: compiles, where the UNet is compiled
         t = time.perf_counter(); f(); _sync(model.device); warm[k] = time.perf_counter() - t
     for _ in range(reps):
         for k, f in fns.items():                    # A B C A B C
             passes.reset(); _sync(model.device)
             with peak_memory(model.device) as mem:
                 t = time.perf_counter(); f(); _sync(model.device); dt = time.perf_counter() - t
-            r = res.setdefault(k, dict(times=[], warmup_s=warm[k]))
+            r = res.setdefault(k, dict(times=[], warmup_s=warm.get(k)))
             r['times'].append(dt); r.update(passes.n)
             for m, v in mem.items(): r[m] = max(r.get(m, 0.), v)
     passes.remove()
-    for r in res.values(): r['median_s'] = statistics.median(r['times'])
-    for k in RUNNERS[1:]: res[k]['speedup'] = res['diffusers']['median_s'] / res[k]['median_s']
+    first = next(iter(fns))
+    for k, r in res.items():
+        r['median_s'] = statistics.median(r['times'])
+        if k != first: r['speedup'] = res[first]['median_s'] / r['median_s']
     return res
+
+def compare(model:SDModel, image:Image.Image, ref:str, query:str, reps:int=2, **settings)->dict:
+    "`timed` for diffusers' DiffEdit pipeline and ours (two ways) on `model`'s modules"
+    return timed(model, runners(model, diffusers_pipe(model), image, ref, query, **settings), reps)
 
 # %% ../nbs/10_bench.ipynb #b225c378
 def sd15_random(device='cpu', dtype=torch.float32, seed:int=0)->SDModel:
@@ -183,6 +189,80 @@ def table(rows:dict, meta:dict)->str:
             lines.append(f"| {name} | {k} | {v['median_s']:.2f} | {v['unet']} | {v['vae_encode']}/{v['vae_decode']} | {mb} | {sp} |")
     return '\n'.join(lines)
 
+# %% ../nbs/10_bench.ipynb #xl-bench
+SDXL_UNET = dict(sample_size=128, block_out_channels=(320, 640, 1280), layers_per_block=2, attention_head_dim=(5, 10, 20),
+    down_block_types=("DownBlock2D", "CrossAttnDownBlock2D", "CrossAttnDownBlock2D"), transformer_layers_per_block=(1, 2, 10),
+    up_block_types=("CrossAttnUpBlock2D", "CrossAttnUpBlock2D", "UpBlock2D"), cross_attention_dim=2048, use_linear_projection=True,
+    addition_embed_type='text_time', addition_time_embed_dim=256, projection_class_embeddings_input_dim=2816)
+
+def sdxl_random(device='cpu', dtype=torch.float32, seed:int=0)->SDXLModel:
+    "SDXL base's architecture (its config files' numbers), random weights, made on `device`"
+    torch.manual_seed(seed)
+    clip = lambda **kw: CLIPTextConfig(vocab_size=49408, max_position_embeddings=77, **kw)
+    with torch.device(device):
+        unet = UNet2DConditionModel(**SDXL_UNET)
+        vae = AutoencoderKL(block_out_channels=(128, 256, 512, 512), down_block_types=("DownEncoderBlock2D",)*4, latent_channels=4,
+            up_block_types=("UpDecoderBlock2D",)*4, layers_per_block=2, sample_size=1024, scaling_factor=0.13025, force_upcast=True)
+        te = CLIPTextModel(clip(hidden_size=768, intermediate_size=3072, num_hidden_layers=12, num_attention_heads=12, hidden_act='quick_gelu'))
+        te2 = CLIPTextModelWithProjection(clip(hidden_size=1280, intermediate_size=5120, num_hidden_layers=32, num_attention_heads=20,
+                                               hidden_act='gelu', projection_dim=1280))
+    tok = word_tokenizer("a photo of red green circle horse zebra on background".split(), max_length=77)
+    sched = DDIMScheduler(beta_start=0.00085, beta_end=0.012, beta_schedule="scaled_linear", clip_sample=False, set_alpha_to_one=False,
+                          steps_offset=1, timestep_spacing='leading')
+    vdt = torch.float32 if dtype == torch.float16 else dtype   # the SDXL VAE overflows in float16 (`force_upcast`)
+    return SDXLModel(vae.to(dtype=vdt).eval(), unet.to(dtype=dtype).eval(), te.to(dtype=dtype).eval(), tok, sched,
+                     te2.to(dtype=dtype).eval(), tok)
+
+def ledits_pipe(model:SDXLModel):
+    "diffusers' LEdits++ SDXL pipeline on `model`'s modules, with a DDIM scheduler from the same config"
+    from diffusers import LEditsPPPipelineStableDiffusionXL
+    p = LEditsPPPipelineStableDiffusionXL(vae=model.vae, text_encoder=model.text_encoder, text_encoder_2=model.text_encoder_2,
+        tokenizer=model.tokenizer, tokenizer_2=model.tokenizer_2, unet=model.unet,
+        scheduler=DDIMScheduler.from_config(model.scheduler.config), add_watermarker=False)
+    p.set_progress_bar_config(disable=True)
+    return p
+
+def run_ledits(pipe, image, ref, query, steps=50, strength=0.8, seed=0, **_):
+    "One LEdits++ edit at its defaults over our `int(steps * strength)` timesteps: `ref` pushed away, `query` pulled in"
+    from diffusers.models.attention_processor import AttnProcessor2_0
+    k = int(steps * strength)
+    try:
+        pipe.invert(image=image, source_prompt='', num_inversion_steps=k, skip=(steps + .5) / k - 1, generator=torch.Generator().manual_seed(seed))
+        return pipe(editing_prompt=[ref, query], reverse_editing_direction=[True, False]).images[0]
+    finally: pipe.unet.set_attn_processor(AttnProcessor2_0())   # its inversion swaps the UNet's attention for the slow kind
+
+XL_RUNNERS = ('LEdits++ (diffusers)', 'ours')
+def xl_runners(model, image, ref, query, **settings)->dict:
+    "name -> a function that makes one edit on an SDXL model"
+    pipe = ledits_pipe(model)
+    return dict(zip(XL_RUNNERS, (lambda: run_ledits(pipe, image, ref, query, **settings), lambda: run_ours(model, image, ref, query, **settings))))
+
+# %% ../nbs/10_bench.ipynb #xl-cpu
+def _xl_here(runner:str, px:int, steps:int)->dict:
+    model = sdxl_random('cpu')
+    f, passes = xl_runners(model, _picture(px), REF, QUERY, steps=steps)[runner], Passes(model.unet, model.vae)
+    with torch.inference_mode(), peak_memory(model.device) as mem:
+        t = time.perf_counter(); f(); mem['s'] = time.perf_counter() - t
+    return dict(mem, **passes.n)
+
+def xl_cpu(px:int=256, steps:int=10, out:str|None=None)->dict:
+    "SDXL's architecture on the CPU: one edit per runner of `XL_RUNNERS`, each in a new process: time, UNet evaluations, peak MB"
+    code = "import json, sys; from diffedit.bench import _xl_here; print(json.dumps(_xl_here(*json.loads(sys.argv[1]))))"
+    res = dict(meta=dict(_meta(torch.device('cpu')), px=px, steps=steps), rows={})
+    for k in XL_RUNNERS:
+        res['rows'][k] = json.loads(subprocess.run([sys.executable, '-c', code, json.dumps([k, px, steps])], capture_output=True,
+                                                   text=True, check=True).stdout.splitlines()[-1])
+        if out: Path(out).write_text(json.dumps(res, indent=1))
+    return res
+
+def xl_table(res:dict)->str:
+    "Markdown table of `xl_cpu`'s results"
+    m = res['meta']
+    L = [f"{m['date']}, {m['machine']}, torch {m['torch']}, SDXL architecture (random weights, float32), {m['px']}x{m['px']}, "
+         f"{m['steps']}-step schedule at strength 0.8", '', '| runner | s per edit | UNet image-evaluations | VAE enc/dec | peak MB above the model |',
+         '|---|---|---|---|---|']
+    return '\n'.join(L + [f"| {k} | {v['s']:.0f} | {v['unet']} | {v['vae_encode']}/{v['vae_decode']} | {v['peak_mb']:.0f} |" for k, v in res['rows'].items()])
+
 # %% ../nbs/10_bench.ipynb #24cc49c6
 def sd15_folder(path:str|Path, seed:int=0, dtype=torch.float16)->Path:
     "Write Stable Diffusion 1.5's architecture with random weights (`sd15_random`) to `path` in a checkpoint's layout"
@@ -232,7 +312,12 @@ def _free():
     import gc; gc.collect()
     if torch.cuda.is_available(): torch.cuda.empty_cache()
 
-def _stages(folder, dev, px, steps, reps, dtypes, compile):
+def _xl_row(make, px, steps, reps)->dict:
+    "Ours beside LEdits++ on an SDXL model from `make()`, and the UNet's speed"
+    model = make()
+    return dict(timed(model, xl_runners(model, _picture(px), REF, QUERY, steps=steps), reps), unet=unet_speed(model, px))
+
+def _stages(folder, dev, px, steps, reps, dtypes, compile, sdxl=None, xl_px=1024):
     "name -> (part of the results, a function giving that part's entry)"
     image, name = _picture(px), lambda dt: str(dt).removeprefix('torch.')
     def rows(dt, c):
@@ -242,6 +327,7 @@ def _stages(folder, dev, px, steps, reps, dtypes, compile):
     st.update({o: ('memory', lambda kw=kw: memory_row(folder, dev, dtypes[0], image, steps, **kw)) for o, kw in MEMORY_OPTIONS.items()
                if dev.type == 'cuda' or not kw.get('offload')})
     if compile: st[f'{name(dtypes[-1])}, compiled'] = ('rows', lambda: rows(dtypes[-1], True))   # one dtype: each compile costs minutes
+    if sdxl: st[f'SDXL, {xl_px}px'] = ('xl', lambda: _xl_row(sdxl, xl_px, steps, reps))
     return st
 
 def gpu_main(
@@ -253,16 +339,19 @@ def gpu_main(
     folder=None,                # a model folder; default: `sd15_folder` in a temporary folder
     dtypes=(torch.float16, torch.bfloat16),
     compile:bool=True,          # also the last dtype with the UNet compiled
+    sdxl=True,                  # also SDXL's architecture in bfloat16 beside LEdits++; or a function making an SDXL model
+    xl_px:int=1024,             # SDXL's picture size
     show:bool=True,             # print the tables
 )->dict:
-    "The GPU benchmark: float16 and bfloat16, compiled or not, ours beside diffusers; memory options; the UNet's TFLOP/s"
+    "The GPU benchmark: float16 and bfloat16, compiled or not, ours beside diffusers; memory options; the UNet's TFLOP/s; SDXL"
     import tempfile
     dev = torch.device(device)
-    res = dict(meta=_meta(dev), rows={}, memory={}, errors={})
+    res = dict(meta=_meta(dev), rows={}, memory={}, xl={}, errors={})
     if dev.type == 'cuda': res['meta']['matmul_bf16_tflops'] = matmul_tflops(dev)
-    res['meta'].update(px=px, steps=steps)
+    res['meta'].update(px=px, steps=steps, xl_px=xl_px)
     folder = folder or sd15_folder(Path(tempfile.mkdtemp())/'sd15')
-    for k, (part, f) in _stages(folder, dev, px, steps, reps, dtypes, compile).items():
+    make_xl = sdxl if callable(sdxl) else (lambda: sdxl_random(dev, torch.bfloat16)) if sdxl else None
+    for k, (part, f) in _stages(folder, dev, px, steps, reps, dtypes, compile, make_xl, xl_px).items():
         try: res[part][k] = f()
         except Exception as e: res['errors'][k] = f"{type(e).__name__}: {e}"
         _free(); Path(out).write_text(json.dumps(res, indent=1))
@@ -291,6 +380,11 @@ def gpu_table(res:dict)->str:
         u = r['unet']; L.append(f"| {name} | {u['gflop_per_image']:.4g} | {u['ms_per_call']:.1f} | {u['tflops']:.3g} |" + (f" {u['tflops'] / peak:.0%} |" if peak else ''))
     L += ['', '| memory option (ours, ' + str(next(iter(res['rows']), '')).split(',')[0] + ') | s per edit | peak MB above weights | peak MB in all |', '|---|---|---|---|']
     L += [f"| {k} | {v['s']:.2f} | {_mb(v, 'peak_mb')} | {_mb(v, 'total_mb')} |" for k, v in res['memory'].items()]
+    if res.get('xl'):
+        L += ['', f"| SDXL architecture, bfloat16, {m.get('xl_px')}x{m.get('xl_px')} | runner | median s | UNet evals | peak MB above weights | peak MB in all | UNet TFLOP/s at batch 2 |",
+              '|---|---|---|---|---|---|---|']
+        for name, r in res['xl'].items():
+            L += [f"| {name} | {k} | {r[k]['median_s']:.2f} | {r[k]['unet']} | {_mb(r[k], 'peak_mb')} | {_mb(r[k], 'total_mb')} | {r['unet']['tflops']:.3g} |" for k in XL_RUNNERS]
     L += [f"\nfailed: {k}: {e}" for k, e in res['errors'].items()]
     return '\n'.join(L)
 

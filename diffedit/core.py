@@ -249,7 +249,8 @@ def _from_pipeline(pipe, device, dtype, vae_dtype)->SDModel:
     model = SDModel(*parts) if _check_pipeline(pipe) == 'sd' else SDXLModel(*parts, pipe.text_encoder_2, pipe.tokenizer_2,
                                                                               pipe.config.get('force_zeros_for_empty_prompt', True))
     if device or dtype: model.to(device, dtype)
-    if vae_dtype: model.vae.to(vae_dtype)
+    vdt = vae_dtype or vae_dtype_for(model.vae.config, model.vae.dtype)   # a float16 VAE that asks for float32 (SDXL's) gets it
+    if vdt != model.vae.dtype: model.vae.to(vdt)
     return model
 
 def load_model(
