@@ -46,7 +46,7 @@ GPU_OUT ?= bench-gpu.json
 GPU_MODEL ?=
 WHEELS := diffusers==0.42.1 fastcore==1.12.47 importlib_metadata==8.7.0
 
-bench-gpu:  ## on a CUDA machine, offline: SD 1.5 architecture at 512 px, fp16/bf16, compiled or not, ours beside diffusers; writes $(GPU_OUT)
+bench-gpu:  ## on a CUDA machine, offline: SD 1.5 architecture at 512 px, fp16/bf16, compiled or not, ours beside diffusers; SDXL architecture at 1024 px beside LEdits++; writes $(GPU_OUT)
 	HF_HUB_OFFLINE=1 PYTHONUNBUFFERED=1 $(GPU_PY) -c "from diffedit.bench import gpu_main; gpu_main('$(GPU_OUT)', folder=$(if $(GPU_MODEL),'$(GPU_MODEL)',None))"
 
 gpu-wheels:  ## the packages a bare GPU machine may lack, as wheels in .whl/ (pip install --target DIR .whl/*.whl there)

@@ -72,8 +72,8 @@ def _loading(p):
     p.add_argument('--offload', action='store_true', help='keep the model on the CPU, each part moved to the GPU while it runs '
                    '(less GPU memory, slower)')
     p.add_argument('--vae-tiling', action='store_true', help='encode and decode large pictures tile by tile (less memory)')
-    p.add_argument('--clip-skip', type=_layers, help='prompt embeddings from this many layers before the text encoder\'s last '
-                   '(1: the second to last, as some fine-tuned checkpoints expect)')
+    p.add_argument('--clip-skip', type=_layers, help='prompt embeddings from this many layers before the usual one (the text encoder\'s last; SDXL\'s '
+                   'second to last), as some fine-tuned checkpoints expect')
 
 def _common(p):
     p.add_argument('--model', default='demo', help='hub id (e.g. stable-diffusion-v1-5/stable-diffusion-v1-5), local folder '

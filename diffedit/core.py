@@ -4,7 +4,7 @@
 
 # %% ../nbs/00_core.ipynb #577b269e
 from __future__ import annotations
-import json, tempfile, warnings
+import json, numbers, tempfile, warnings
 from collections import OrderedDict
 from dataclasses import dataclass
 from contextlib import contextmanager
@@ -26,16 +26,18 @@ __all__ = ['TINY_WORDS', 'DEMO', 'word_tokenizer', 'tiny_model', 'Cond', 'SDMode
 def word_tokenizer(
     words:list[str],       # the vocabulary; each word becomes one token
     max_length:int=77,     # padded prompt length, as `model_max_length`
+    pad:str|None=None,     # a padding token of its own (SDXL's second tokenizer pads with "!"); default: the end token
 )->CLIPTokenizer:
     "A `CLIPTokenizer` whose BPE merges spell each of `words` as one token"
     from tokenizers import Tokenizer, models, trainers, pre_tokenizers
-    special = ["<|startoftext|>", "<|endoftext|>"]
+    special = ["<|startoftext|>", "<|endoftext|>"] + ([pad] if pad else [])
     tk = Tokenizer(models.BPE(end_of_word_suffix="</w>"))
     tk.pre_tokenizer = pre_tokenizers.Whitespace()
     tk.train_from_iterator(words, trainers.BpeTrainer(vocab_size=100_000, special_tokens=special,
                                                       end_of_word_suffix="</w>", show_progress=False))
     bpe = json.loads(tk.to_str())['model']
-    return CLIPTokenizer(vocab=bpe['vocab'], merges=[tuple(m) for m in bpe['merges']], model_max_length=max_length)
+    return CLIPTokenizer(vocab=bpe['vocab'], merges=[tuple(m) for m in bpe['merges']], model_max_length=max_length,
+                         **({'pad_token': pad} if pad else {}))
 
 # %% ../nbs/00_core.ipynb #760c405b
 TINY_WORDS = "a an the photo of red green blue yellow purple white black circle square triangle horse zebra on background".split()
@@ -72,8 +74,11 @@ class Cond:
     def __len__(self): return len(self.states)
     def __iter__(self): return (self[i] for i in range(len(self)))
     def map(self, f)->Cond: return Cond(f(self.states), None if self.pooled is None else f(self.pooled))
-    def __getitem__(self, i)->Cond: return self.map(lambda t: t[i:i+1] if isinstance(i, int) else t[i])   # a row: a batch of one
-    def expand(self, n:int)->Cond: return self if len(self) == n else self.map(lambda t: t.expand(n, *t.shape[1:]))
+    def __getitem__(self, i)->Cond: return self.map(lambda t: t[i][None] if isinstance(i, numbers.Integral) else t[i])   # a row: a batch of one
+    def expand(self, n:int)->Cond:
+        "`n` rows: these, or one row repeated"
+        if len(self) not in (1, n): raise ValueError(f"Give one prompt for all {n} latents, or one each; got {len(self)}")
+        return self if len(self) == n else self.map(lambda t: t.expand(n, *t.shape[1:]))
     def repeat_interleave(self, k:int)->Cond: return self.map(lambda t: t.repeat_interleave(k, 0))
     def to(self, *args, **kw)->Cond: return self.map(lambda t: t.to(*args, **kw))
     @staticmethod
@@ -90,6 +95,8 @@ class SDModel:
         self.emb_cache, self.hooks, self._exec_device = OrderedDict(), [], None
     @property
     def encoders(self)->list[tuple]: return [(self.tokenizer, self.text_encoder)]   # (tokenizer, text encoder) pairs
+    @property
+    def pooled_dim(self)->int|None: return None   # width of the pooled embedding the denoiser takes, if any
     @property
     def modules(self)->list[torch.nn.Module]: return [te for _, te in self.encoders] + [self.unet, self.vae]
     @property
@@ -108,6 +115,8 @@ class SDXLModel(SDModel):
         self.text_encoder_2, self.tokenizer_2, self.zero_empty = text_encoder_2, tokenizer_2, zero_empty   # zero_empty: '' -> zeros
     @property
     def encoders(self)->list[tuple]: return [(self.tokenizer, self.text_encoder), (self.tokenizer_2, self.text_encoder_2)]
+    @property
+    def pooled_dim(self)->int: return self.text_encoder_2.config.projection_dim
 
 # %% ../nbs/00_core.ipynb #6c38cff3
 def _upcasts(vae_config)->bool:
@@ -183,14 +192,15 @@ def _refuse_single_file(path):
 
 def _family(cls:str, parts:dict, what:str)->str:
     "The family ('sd' or 'sdxl') of a pipeline class and its parts' classes; any other refused by name"
-    for fam, need in _FAMILIES.items():
-        if 'Inpaint' not in cls and 'transformer' not in parts and parts.keys() & {'text_encoder_2'} == need.keys() & {'text_encoder_2'} \
-           and all(parts.get(k) == v for k, v in need.items()): return fam
-    raise ValueError(f"{what} is a {cls} ({', '.join(f'{k}: {v}' for k, v in parts.items())}), which diffedit does "
-        f"not support. It loads {_SUPPORTED}: a folder, a hub id, or such a pipeline loaded with diffusers and passed to `load_model`.")
+    fam = 'sdxl' if 'text_encoder_2' in parts else 'sd'
+    if 'Inpaint' not in cls and 'transformer' not in parts and all(parts.get(k) == v for k, v in _FAMILIES[fam].items()): return fam
+    hint = (" An SDXL refiner (or an SDXL pipeline without its first text encoder) cannot be used: load the base model, with both "
+            "text encoders." if fam == 'sdxl' and 'text_encoder' not in parts else '')
+    raise ValueError(f"{what} is a {cls} ({', '.join(f'{k}: {v}' for k, v in parts.items())}), which diffedit does not support.{hint} "
+        f"It loads {_SUPPORTED}: a folder, a hub id, or such a pipeline loaded with diffusers and passed to `load_model`.")
 
 def _check_parts(unet:dict, vae:dict, tes:list[dict], what:str):
-    "Refuse a UNet whose input channels, cross-attention width or extra conditioning do not fit the VAE and text encoders"
+    "Refuse a UNet whose input channels, cross-attention width or size conditioning do not fit the VAE and text encoders"
     if unet.get('in_channels') != vae.get('latent_channels'):
         raise ValueError(f"The UNet of {what} takes {unet.get('in_channels')} input channels, the VAE makes {vae.get('latent_channels')}-channel "
             "latents: an inpainting (9 channels) or other conditioned UNet, which DiffEdit cannot use. It loads " + _SUPPORTED + " with a text-to-image UNet.")
@@ -199,12 +209,25 @@ def _check_parts(unet:dict, vae:dict, tes:list[dict], what:str):
         raise ValueError(f"The UNet of {what} has cross-attention width {unet.get('cross_attention_dim')}, its text encoder"
             f"{'s' if len(tes) > 1 else ''} hidden size {' + '.join(map(str, widths))}: they come from different models. "
             "Use the UNet and text encoders of one checkpoint.")
+    _check_sizes(unet, tes, what)
+
+def _check_sizes(unet:dict, tes:list[dict], what:str):
+    "Refuse a UNet whose pooled-text and size conditioning is not its text encoders' (SDXL base's 6 values with two, none with one)"
     xl, two = unet.get('addition_embed_type') == 'text_time', len(tes) > 1
     if xl != two: raise ValueError(f"The UNet of {what} takes {'' if xl else 'no '}pooled-text and size conditioning (SDXL's), but there "
         f"{'is one text encoder' if xl else 'are two'}: use the UNet and text encoders of one checkpoint of {_SUPPORTED}.")
     n = ((unet.get('projection_class_embeddings_input_dim') or 0) - (tes[-1].get('projection_dim') or 0)) // (unet.get('addition_time_embed_dim') or 1)
     if xl and n != 6: raise ValueError(f"The UNet of {what} takes {n} size-conditioning values, not SDXL base's 6 (original size, crop, "
         f"target size): an SDXL refiner (5, with an aesthetic score) or another model's UNet, which diffedit does not support. It loads {_SUPPORTED}.")
+
+def _check_schedule(sched:dict, vae:dict, what:str):
+    "Refuse a model whose noise levels DDIM cannot write (EDM-trained) or whose VAE latents need their own statistics"
+    if sched.get('_class_name', '').startswith('EDM') or 'sigma_data' in sched:
+        raise ValueError(f"{what} was trained with EDM noise levels ({sched.get('_class_name')}, e.g. Playground v2.5), which DDIM cannot "
+                         f"follow; diffedit does not support it. It loads {_SUPPORTED}.")
+    if vae.get('latents_mean') is not None:
+        raise ValueError(f"The VAE of {what} normalises its latents with their own mean and deviation (`latents_mean`), which diffedit "
+                         f"does not support. It loads {_SUPPORTED}.")
 
 def _read_json(path, file:str, **kw)->dict|None:
     "`file` of a local folder, or of a hub id (that file alone downloaded); None where there is none"
@@ -217,9 +240,11 @@ def _check_checkpoint(path, **kw)->tuple[str, dict]:
     "The family and `model_index.json` of a checkpoint, an unsupported one refused from its config files before any weights load"
     what, idx = repr(str(path)), _read_json(path, 'model_index.json', **kw) or {}
     parts = {k: v[1] for k, v in idx.items() if isinstance(v, list) and v[1]}
-    fam = _family(idx.get('_class_name', '?'), parts, what) if idx else 'sd'
-    cfgs = [_read_json(path, f'{k}/config.json', **kw) for k in ('unet', 'vae', 'text_encoder', 'text_encoder_2')[:4 if fam == 'sdxl' else 3]]
+    te2 = _read_json(path, 'text_encoder_2/config.json', **kw)
+    fam = _family(idx.get('_class_name', '?'), parts, what) if idx else 'sdxl' if te2 else 'sd'   # no index: the folders say
+    cfgs = [_read_json(path, f'{k}/config.json', **kw) for k in ('unet', 'vae', 'text_encoder')] + ([te2] if fam == 'sdxl' else [])
     if all(cfgs): _check_parts(cfgs[0], cfgs[1], cfgs[2:], what)
+    _check_schedule(_read_json(path, 'scheduler/scheduler_config.json', **kw) or {}, cfgs[1] or {}, what)
     return fam, idx
 
 def _check_pipeline(pipe)->str:
@@ -229,6 +254,7 @@ def _check_pipeline(pipe)->str:
     fam = _family(type(pipe).__name__, parts, what)
     tes = [pipe.text_encoder.config.to_dict()] + ([pipe.text_encoder_2.config.to_dict()] if fam == 'sdxl' else [])
     _check_parts(pipe.unet.config, pipe.vae.config, tes, what)
+    _check_schedule(dict(pipe.scheduler.config, _class_name=type(pipe.scheduler).__name__), pipe.vae.config, what)
     return fam
 
 # %% ../nbs/00_core.ipynb #9f6e54e8
@@ -338,10 +364,10 @@ def decode(self:SDModel, lat:Tensor, size:tuple[int,int]|None=None)->list[Image.
     return [Image.fromarray(o[:h, :w]) for o in x]
 
 # %% ../nbs/00_core.ipynb #ca221dc9
-def _token_ids(tok:CLIPTokenizer, prompts:list[str])->Tensor:
+def _token_ids(tok:CLIPTokenizer, prompts:list[str], warn:bool=True)->Tensor:
     "Token ids of `prompts` padded to the tokenizer's length, with a warning naming the words cut off"
     n = tok.model_max_length
-    for p, ids in zip(prompts, tok(prompts, verbose=False).input_ids):
+    for p, ids in zip(prompts, tok(prompts, verbose=False).input_ids if warn else []):
         if len(ids) > n: warnings.warn(f"The prompt {p!r} is longer than the text encoder's {n} tokens; "
                                        f"these words were dropped: {tok.decode(ids[n - 1:-1])!r}")
     return tok(prompts, padding='max_length', max_length=n, truncation=True, return_tensors='pt').input_ids
@@ -364,7 +390,8 @@ def embed(self:SDModel, prompts:str|Cond|Tensor|list)->Cond:
     if not all(isinstance(p, str) for p in prompts):
         texts = iter(self.embed([p for p in prompts if isinstance(p, str)]) if any(isinstance(p, str) for p in prompts) else [])
         return Cond.cat([next(texts) if isinstance(p, str) else self._own(p) for p in prompts])
-    key = lambda p: (p, tuple(id(te) for _, te in self.encoders), str(self.device), self.text_encoder.dtype, self.clip_skip)
+    key = lambda p: (p, tuple(id(te) for _, te in self.encoders), str(self.device), self.text_encoder.dtype, self.clip_skip,
+                     getattr(self, 'zero_empty', None))
     new = [p for p in dict.fromkeys(prompts) if key(p) not in self.emb_cache]
     fresh = dict(zip(new, self._encode_text(new))) if new else {}
     out = Cond.cat([fresh[p] if p in fresh else self.emb_cache[key(p)] for p in prompts])
@@ -378,7 +405,7 @@ def embed(self:SDModel, prompts:str|Cond|Tensor|list)->Cond:
 def _own(self:SDModel, e:Cond|Tensor)->Cond:
     "A conditioning of your own for one prompt (a `Cond`, or the hidden states alone where the model takes nothing else), checked"
     want = (self.tokenizer.model_max_length, sum(te.config.hidden_size for _, te in self.encoders))
-    pooled = getattr(self, 'text_encoder_2', None) and self.text_encoder_2.config.projection_dim
+    pooled = self.pooled_dim
     if isinstance(e, Tensor):
         if pooled: raise ValueError("This model also takes a pooled embedding: give your own conditioning as a `Cond` (`model.embed(text)` makes one)")
         e = Cond(e if e.ndim == 3 else e[None])
@@ -444,29 +471,31 @@ def tiny_sdxl(path:str|Path, seed:int=0)->Path:
     unet = UNet2DConditionModel(block_out_channels=(32, 64), layers_per_block=2, sample_size=16, in_channels=4, out_channels=4,
         down_block_types=("DownBlock2D", "CrossAttnDownBlock2D"), up_block_types=("CrossAttnUpBlock2D", "UpBlock2D"),
         attention_head_dim=(2, 4), use_linear_projection=True, addition_embed_type="text_time", addition_time_embed_dim=8,
-        transformer_layers_per_block=(1, 2), projection_class_embeddings_input_dim=6 * 8 + 32, cross_attention_dim=32 + 32)
+        transformer_layers_per_block=(1, 2), projection_class_embeddings_input_dim=6 * 8 + 48, cross_attention_dim=32 + 48)
     vae = AutoencoderKL(block_out_channels=(32, 64), in_channels=3, out_channels=3, latent_channels=4, norm_num_groups=32,
         down_block_types=("DownEncoderBlock2D",)*2, up_block_types=("UpDecoderBlock2D",)*2, scaling_factor=0.13025, force_upcast=True)
-    tok = word_tokenizer(TINY_WORDS, max_length=16)
-    cfg = CLIPTextConfig(vocab_size=len(tok), hidden_size=32, intermediate_size=37, num_hidden_layers=3, num_attention_heads=4,
-        max_position_embeddings=16, hidden_act='gelu', projection_dim=32, bos_token_id=tok.bos_token_id,
-        eos_token_id=tok.eos_token_id, pad_token_id=tok.pad_token_id)
+    tok, tok2 = word_tokenizer(TINY_WORDS, max_length=16), word_tokenizer(TINY_WORDS, max_length=16, pad='!')   # as SDXL's: "!" pads the second
+    cfg = lambda t, w: CLIPTextConfig(vocab_size=len(t), hidden_size=w, intermediate_size=37, num_hidden_layers=3, num_attention_heads=4,
+        max_position_embeddings=16, hidden_act='gelu', projection_dim=w, bos_token_id=t.bos_token_id, eos_token_id=t.eos_token_id,
+        pad_token_id=t.pad_token_id)
     sched = EulerDiscreteScheduler(beta_start=0.00085, beta_end=0.012, beta_schedule="scaled_linear", steps_offset=1, timestep_spacing="leading")
-    StableDiffusionXLPipeline(vae=vae, text_encoder=CLIPTextModel(cfg), text_encoder_2=CLIPTextModelWithProjection(cfg), tokenizer=tok,
-                              tokenizer_2=tok, unet=unet, scheduler=sched).save_pretrained(path)
+    StableDiffusionXLPipeline(vae=vae, text_encoder=CLIPTextModel(cfg(tok, 32)), text_encoder_2=CLIPTextModelWithProjection(cfg(tok2, 48)),
+                              tokenizer=tok, tokenizer_2=tok2, unet=unet, scheduler=sched).save_pretrained(path)
     f = Path(path)/'scheduler'/'scheduler_config.json'   # SDXL base's file also holds these two (from SD's), which Euler ignores and DDIM reads
     f.write_text(json.dumps({**json.loads(f.read_text()), 'clip_sample': False, 'set_alpha_to_one': False}, indent=2))
     return Path(path)
 
+# %% ../nbs/00_core.ipynb #sdxl-enc
 @patch
 def _encode_text(self:SDXLModel, prompts:list[str])->Cond:
     "SDXL's conditioning: both encoders' states before the last layer (`clip_skip` more) side by side, and the second's pooled projection"
-    outs = [te(_token_ids(tok, prompts).to(self.device), output_hidden_states=True) for tok, te in self.encoders]
+    outs = [te(_token_ids(tok, prompts, warn=i == 0).to(self.device), output_hidden_states=True) for i, (tok, te) in enumerate(self.encoders)]
     c = Cond(torch.cat([o.hidden_states[-2 - (self.clip_skip or 0)] for o in outs], -1), outs[-1].text_embeds)
     if not self.zero_empty: return c
     keep = torch.tensor([p != '' for p in prompts], device=c.states.device)   # the empty prompt: zeros
     return c.map(lambda t: t * keep.view(-1, *[1] * (t.ndim - 1)).to(t.dtype))
 
+# %% ../nbs/00_core.ipynb #sdxl-kw
 @patch
 def unet_kwargs(self:SDXLModel, x:Tensor, c:Cond)->dict:
     "SDXL's UNet inputs: the hidden states, the pooled embedding, and the picture's size (original size, crop corner, target size)"
