@@ -123,6 +123,10 @@ def compare(model:SDModel, image:Image.Image, ref:str, query:str, reps:int=2, **
     return timed(model, runners(model, diffusers_pipe(model), image, ref, query, **settings), reps)
 
 # %% ../nbs/10_bench.ipynb #b225c378
+def _sd_ddim()->DDIMScheduler:
+    "The DDIM schedule of Stable Diffusion's (and SDXL's) checkpoints"
+    return DDIMScheduler(beta_start=0.00085, beta_end=0.012, beta_schedule="scaled_linear", clip_sample=False, set_alpha_to_one=False, steps_offset=1)
+
 def sd15_random(device='cpu', dtype=torch.float32, seed:int=0)->SDModel:
     "Stable Diffusion 1.5's architecture (UNet 320/640/1280/1280, VAE 128/256/512/512, CLIP ViT-L text encoder), random weights"
     torch.manual_seed(seed)
@@ -133,8 +137,7 @@ def sd15_random(device='cpu', dtype=torch.float32, seed:int=0)->SDModel:
     tok = word_tokenizer("a photo of red green circle horse zebra on background".split(), max_length=77)
     te = CLIPTextModel(CLIPTextConfig(vocab_size=49408, hidden_size=768, intermediate_size=3072, num_hidden_layers=12,
                                       num_attention_heads=12, max_position_embeddings=77))
-    sched = DDIMScheduler(beta_start=0.00085, beta_end=0.012, beta_schedule="scaled_linear", clip_sample=False,
-                          set_alpha_to_one=False, steps_offset=1)
+    sched = _sd_ddim()
     vae_dtype = torch.float32 if dtype == torch.float16 else dtype   # fp16 overflows in the VAE; diffusers cannot mix: use bf16
     return SDModel(vae.to(device, vae_dtype).eval(), unet.to(device, dtype).eval(), te.to(device, dtype).eval(), tok, sched)
 
@@ -159,10 +162,15 @@ def _peak_here(name:str, runner:str)->float:
     with torch.inference_mode(), peak_memory(model.device) as mem: f()
     return mem['peak_mb']
 
+def _fresh(fn:str, *args):
+    "`diffedit.bench.<fn>(*args)` run in a new Python process, whose memory is its own; its JSON result"
+    code = f"import json, sys; from diffedit.bench import {fn}; print(json.dumps({fn}(*json.loads(sys.argv[1]))))"
+    return json.loads(subprocess.run([sys.executable, '-c', code, json.dumps(args)], capture_output=True, text=True,
+                                     check=True).stdout.splitlines()[-1])
+
 def fresh_peak_mb(name:str, runner:str)->float:
     "Peak memory (MB) of one edit of configuration `name` by `runner` on the CPU, in a new process once the model is loaded"
-    code = f"import json; from diffedit.bench import _peak_here; print(json.dumps(_peak_here({name!r}, {runner!r})))"
-    return json.loads(subprocess.run([sys.executable, '-c', code], capture_output=True, text=True, check=True).stdout.splitlines()[-1])
+    return _fresh('_peak_here', name, runner)
 
 def main(out:str='bench.json', reps:int=2, show:bool=True)->dict:
     "Run every configuration, print a table (`show`), write `out`; returns what it writes"
@@ -207,9 +215,7 @@ def sdxl_random(device='cpu', dtype=torch.float32, seed:int=0)->SDXLModel:
         te2 = CLIPTextModelWithProjection(clip(hidden_size=1280, intermediate_size=5120, num_hidden_layers=32, num_attention_heads=20,
                                                hidden_act='gelu', projection_dim=1280))
     tok = word_tokenizer("a photo of red green circle horse zebra on background".split(), max_length=77)
-    sched = DDIMScheduler(beta_start=0.00085, beta_end=0.012, beta_schedule="scaled_linear", clip_sample=False, set_alpha_to_one=False,
-                          steps_offset=1, timestep_spacing='leading')
-    vdt = torch.float32 if dtype == torch.float16 else dtype   # the SDXL VAE overflows in float16 (`force_upcast`)
+    sched, vdt = _sd_ddim(), torch.float32 if dtype == torch.float16 else dtype   # the SDXL VAE overflows in float16 (`force_upcast`)
     return SDXLModel(vae.to(dtype=vdt).eval(), unet.to(dtype=dtype).eval(), te.to(dtype=dtype).eval(), tok, sched,
                      te2.to(dtype=dtype).eval(), tok)
 
@@ -247,11 +253,9 @@ def _xl_here(runner:str, px:int, steps:int)->dict:
 
 def xl_cpu(px:int=256, steps:int=10, out:str|None=None)->dict:
     "SDXL's architecture on the CPU: one edit per runner of `XL_RUNNERS`, each in a new process: time, UNet evaluations, peak MB"
-    code = "import json, sys; from diffedit.bench import _xl_here; print(json.dumps(_xl_here(*json.loads(sys.argv[1]))))"
     res = dict(meta=dict(_meta(torch.device('cpu')), px=px, steps=steps), rows={})
     for k in XL_RUNNERS:
-        res['rows'][k] = json.loads(subprocess.run([sys.executable, '-c', code, json.dumps([k, px, steps])], capture_output=True,
-                                                   text=True, check=True).stdout.splitlines()[-1])
+        res['rows'][k] = _fresh('_xl_here', k, px, steps)
         if out: Path(out).write_text(json.dumps(res, indent=1))
     return res
 
@@ -402,11 +406,8 @@ def edit_peak(folder, size, load_kw:dict, edit_kw:dict, steps:int=2)->dict:
 
 def cpu_memory(folder, steps:int=2, out:str|None=None)->dict:
     "`edit_peak` for each of `CPU_MEMORY`, each in a new process; written to `out` (JSON) after each"
-    code = "import json, sys; from diffedit.bench import edit_peak; print(json.dumps(edit_peak(*json.loads(sys.argv[1]))))"
-    run = lambda a: json.loads(subprocess.run([sys.executable, '-c', code, json.dumps(a)], capture_output=True, text=True,
-                                              check=True).stdout.splitlines()[-1])
     res = {}
     for k, v in CPU_MEMORY.items():
-        res[k] = run([str(folder), *v, steps])
+        res[k] = _fresh('edit_peak', str(folder), *v, steps)
         if out: Path(out).write_text(json.dumps(res, indent=1))
     return res

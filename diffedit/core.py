@@ -89,6 +89,7 @@ class Cond:
 class SDModel:
     "The parts of a Stable Diffusion 1.x/2.x checkpoint that DiffEdit uses"
     emb_cache_size = 256   # prompts whose conditioning is kept
+    zero_empty = False     # the empty prompt's conditioning is zeros (SDXL's `force_zeros_for_empty_prompt`)
     def __init__(self, vae:AutoencoderKL, unet:UNet2DConditionModel, text_encoder:CLIPTextModel,
                  tokenizer:CLIPTokenizer, scheduler:DDIMScheduler, clip_skip:int|None=None):
         fc.store_attr()
@@ -236,16 +237,16 @@ def _read_json(path, file:str, **kw)->dict|None:
     try: return json.loads(Path(hf_hub_download(str(path), file, **{k: kw[k] for k in ('revision', 'local_files_only', 'cache_dir', 'token') if k in kw})).read_text())
     except Exception: return None   # the loaders say what is missing
 
-def _check_checkpoint(path, **kw)->tuple[str, dict]:
-    "The family and `model_index.json` of a checkpoint, an unsupported one refused from its config files before any weights load"
+def _check_checkpoint(path, **kw)->tuple[str, dict, dict]:
+    "The family, `model_index.json` and VAE config of a checkpoint, an unsupported one refused from its config files before any weights load"
     what, idx = repr(str(path)), _read_json(path, 'model_index.json', **kw) or {}
-    parts = {k: v[1] for k, v in idx.items() if isinstance(v, list) and v[1]}
-    te2 = _read_json(path, 'text_encoder_2/config.json', **kw)
-    fam = _family(idx.get('_class_name', '?'), parts, what) if idx else 'sdxl' if te2 else 'sd'   # no index: the folders say
+    fam = _family(idx.get('_class_name', '?'), {k: v[1] for k, v in idx.items() if isinstance(v, list) and v[1]}, what) if idx else None
+    te2 = _read_json(path, 'text_encoder_2/config.json', **kw) if fam != 'sd' else None
+    fam = fam or ('sdxl' if te2 else 'sd')   # no index: the folders say
     cfgs = [_read_json(path, f'{k}/config.json', **kw) for k in ('unet', 'vae', 'text_encoder')] + ([te2] if fam == 'sdxl' else [])
     if all(cfgs): _check_parts(cfgs[0], cfgs[1], cfgs[2:], what)
     _check_schedule(_read_json(path, 'scheduler/scheduler_config.json', **kw) or {}, cfgs[1] or {}, what)
-    return fam, idx
+    return fam, idx, cfgs[1] or {}
 
 def _check_pipeline(pipe)->str:
     "The family of a loaded pipeline; one that is not Stable Diffusion 1.x/2.x or SDXL refused by its class and its modules' configs"
@@ -258,9 +259,9 @@ def _check_pipeline(pipe)->str:
     return fam
 
 # %% ../nbs/00_core.ipynb #9f6e54e8
-def _from_folder(p, fam:str, idx:dict, dtype, vae_dtype, **kwargs)->SDModel:
+def _from_folder(p, fam:str, idx:dict, vae_cfg:dict, dtype, vae_dtype, **kwargs)->SDModel:
     "An `SDModel` (or `SDXLModel`) loaded from a folder or hub id, after `_check_checkpoint` accepted it"
-    vdt = vae_dtype or vae_dtype_for(_read_json(p, 'vae/config.json', **kwargs) or {}, dtype)
+    vdt = vae_dtype or vae_dtype_for(vae_cfg, dtype)
     vae = _load(AutoencoderKL, p, 'vae', torch_dtype=vdt, **kwargs)
     unet = _load(UNet2DConditionModel, p, 'unet', torch_dtype=dtype, **kwargs)
     te = _load(CLIPTextModel, p, 'text_encoder', dtype=dtype, **kwargs)
@@ -297,9 +298,9 @@ def load_model(
         p = DEMO if str(name_or_path) == 'demo' else name_or_path
         _refuse_single_file(p)
         _hub_check(p, 'unet/config.json', **kwargs)
-        fam, idx = _check_checkpoint(p, **kwargs)
+        fam, idx, vae_cfg = _check_checkpoint(p, **kwargs)
         dtype = dtype or (torch.float16 if torch.device(device or default_device()).type == 'cuda' else torch.float32)
-        model = _from_folder(p, fam, idx, dtype, vae_dtype, **kwargs)
+        model = _from_folder(p, fam, idx, vae_cfg, dtype, vae_dtype, **kwargs)
         if not offload: model.to(device or default_device())
     return _set_up(model, device, compile, offload, vae_tiling, vae_slicing, clip_skip)
 
@@ -390,8 +391,7 @@ def embed(self:SDModel, prompts:str|Cond|Tensor|list)->Cond:
     if not all(isinstance(p, str) for p in prompts):
         texts = iter(self.embed([p for p in prompts if isinstance(p, str)]) if any(isinstance(p, str) for p in prompts) else [])
         return Cond.cat([next(texts) if isinstance(p, str) else self._own(p) for p in prompts])
-    key = lambda p: (p, tuple(id(te) for _, te in self.encoders), str(self.device), self.text_encoder.dtype, self.clip_skip,
-                     getattr(self, 'zero_empty', None))
+    key = lambda p: (p, tuple(id(te) for _, te in self.encoders), str(self.device), self.text_encoder.dtype, self.clip_skip, self.zero_empty)
     new = [p for p in dict.fromkeys(prompts) if key(p) not in self.emb_cache]
     fresh = dict(zip(new, self._encode_text(new))) if new else {}
     out = Cond.cat([fresh[p] if p in fresh else self.emb_cache[key(p)] for p in prompts])
