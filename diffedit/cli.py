@@ -112,7 +112,7 @@ def parser()->argparse.ArgumentParser:
     _io(e, 'edited picture to write'); _common(e)
     e.add_argument('--mask-out', help='also write the mask (PNG, white = edited)')
     e.add_argument('--strength', type=float, default=0.8, help='encoding ratio r in (0, 1]: how far into the noise to go (default 0.8)')
-    e.add_argument('--guidance', type=float, default=7.5, help='classifier-free guidance scale (default 7.5)')
+    e.add_argument('--guidance', type=float, default=None, help="classifier-free guidance scale (default: the model's: 7.5 for SD and SDXL, 7 for SD3, 3.5 for Flux dev)")
     e.add_argument('--paste-back', action=argparse.BooleanOptionalAction, help="keep the input's own pixels outside the "
                    "(feathered) mask (default: when --size resized the picture)")
     e.add_argument('--negative', default='', help='negative prompt of the decoding: what the edit should not show (default none)')

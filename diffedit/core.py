@@ -7,20 +7,24 @@ from __future__ import annotations
 import json, numbers, tempfile, warnings
 from collections import OrderedDict
 from dataclasses import dataclass
+from functools import partial
 from contextlib import contextmanager
 from pathlib import Path
 from importlib.resources import files
-import numpy as np, torch, fastcore.all as fc
+import numpy as np, torch, torch.nn.functional as F, fastcore.all as fc
 from fastcore.basics import patch
 from PIL import Image, ImageOps
 from torch import Tensor
 from accelerate.hooks import UserCpuOffloadHook
 from diffusers import AutoencoderKL, UNet2DConditionModel, DDIMScheduler, DiffusionPipeline
+from diffusers import FlowMatchEulerDiscreteScheduler, SD3Transformer2DModel, FluxTransformer2DModel
 from transformers import CLIPTextModel, CLIPTextModelWithProjection, CLIPTextConfig, CLIPTokenizer
+from transformers import AutoTokenizer, T5Config, T5EncoderModel, T5Tokenizer
 
 # %% auto #0
-__all__ = ['TINY_WORDS', 'DEMO', 'word_tokenizer', 'tiny_model', 'Cond', 'SDModel', 'SDXLModel', 'vae_dtype_for',
-           'default_device', 'load_model', 'to_image', 'to_tensor', 'pad_to', 'tiny_sdxl', 'randn']
+__all__ = ['TINY_WORDS', 'DEMO', 'DEMO_FLOW', 'word_tokenizer', 'tiny_model', 'Cond', 'SDModel', 'SDXLModel', 'vae_dtype_for',
+           'default_device', 'load_model', 'to_image', 'to_tensor', 'pad_to', 'kept_steps', 'tiny_sdxl', 't5_tokenizer',
+           'tiny_t5', 'FlowModel', 'SD3Model', 'FluxModel', 'tiny_sd3', 'tiny_flux', 'randn']
 
 # %% ../nbs/00_core.ipynb #a8924231
 def word_tokenizer(
@@ -68,9 +72,9 @@ def tiny_model(
 # %% ../nbs/00_core.ipynb #9b1ee610
 @dataclass(eq=False)
 class Cond:
-    "Prompts as the denoiser takes them, one row each: the text encoders' hidden states and, for SDXL, a pooled embedding"
-    states:Tensor              # n x tokens x width: what cross-attention reads
-    pooled:Tensor|None=None    # n x width: SDXL's `text_embeds`, the second text encoder's pooled projection
+    "Prompts as the denoiser takes them, one row each: the text encoders' hidden states and, for SDXL, SD3 and Flux, a pooled embedding"
+    states:Tensor              # n x tokens x width: what (cross- or joint) attention reads
+    pooled:Tensor|None=None    # n x width: a pooled text embedding (SDXL's `text_embeds`, SD3's and Flux's `pooled_projections`)
     def __len__(self): return len(self.states)
     def __iter__(self): return (self[i] for i in range(len(self)))
     def map(self, f)->Cond: return Cond(f(self.states), None if self.pooled is None else f(self.pooled))
@@ -87,26 +91,37 @@ class Cond:
     def __repr__(self): return f"Cond(states {tuple(self.states.shape)}" + ('' if self.pooled is None else f", pooled {tuple(self.pooled.shape)}") + ')'
 
 class SDModel:
-    "The parts of a Stable Diffusion 1.x/2.x checkpoint that DiffEdit uses"
-    emb_cache_size = 256   # prompts whose conditioning is kept
-    zero_empty = False     # the empty prompt's conditioning is zeros (SDXL's `force_zeros_for_empty_prompt`)
+    "The parts of a Stable Diffusion 1.x/2.x checkpoint that DiffEdit uses; the other families build on it"
+    emb_cache_size = 256     # prompts whose conditioning is kept
+    zero_empty = False       # the empty prompt's conditioning is zeros (SDXL's `force_zeros_for_empty_prompt`)
+    embeds_guidance = False  # the guidance scale is one of the denoiser's inputs (Flux dev), not a second prediction
+    default_guidance = 7.5   # decoding's guidance scale where none is given
+    patch = 1                # latent pixels per side of one token of the denoiser
     def __init__(self, vae:AutoencoderKL, unet:UNet2DConditionModel, text_encoder:CLIPTextModel,
                  tokenizer:CLIPTokenizer, scheduler:DDIMScheduler, clip_skip:int|None=None):
         fc.store_attr()
         self.emb_cache, self.hooks, self._exec_device = OrderedDict(), [], None
     @property
+    def denoiser(self)->torch.nn.Module: return self.unet   # what predicts the noise (a UNet) or the velocity (a transformer)
+    @property
+    def pred_type(self)->str: return self.scheduler.config.prediction_type   # 'epsilon', 'v_prediction' or 'flow'
+    @property
     def encoders(self)->list[tuple]: return [(self.tokenizer, self.text_encoder)]   # (tokenizer, text encoder) pairs
     @property
     def pooled_dim(self)->int|None: return None   # width of the pooled embedding the denoiser takes, if any
     @property
-    def modules(self)->list[torch.nn.Module]: return [te for _, te in self.encoders] + [self.unet, self.vae]
+    def modules(self)->list[torch.nn.Module]: return [te for _, te in self.encoders] + [self.denoiser, self.vae]
     @property
-    def device(self)->torch.device: return self._exec_device or self.unet.device   # where the modules run, offloaded or not
+    def device(self)->torch.device: return self._exec_device or self.denoiser.device   # where the modules run, offloaded or not
     @property
-    def dtype(self)->torch.dtype: return self.unet.dtype
+    def dtype(self)->torch.dtype: return self.denoiser.dtype
     @property
     def vae_scale(self)->int: return 2 ** (len(self.vae.config.block_out_channels) - 1)
-    def __repr__(self): return f"{type(self).__name__}({self.unet.config._name_or_path or 'unet'}, {self.device}, {self.dtype})"
+    @property
+    def size_multiple(self)->int: return self.vae_scale * self.patch   # pixels per side of one token: sides are multiples of it
+    @property
+    def native_size(self)->int: return self.denoiser.config.sample_size * self.vae_scale   # long side of its training pictures, px
+    def __repr__(self): return f"{type(self).__name__}({self.denoiser.config._name_or_path or type(self.denoiser).__name__}, {self.device}, {self.dtype})"
 
 class SDXLModel(SDModel):
     "The parts of an SDXL checkpoint: Stable Diffusion's, and a second text encoder and tokenizer"
@@ -145,6 +160,7 @@ def to(self:SDModel,
 
 # %% ../nbs/00_core.ipynb #968bcf6f
 DEMO = Path(str(files('diffedit')))/'models'/'demo'
+DEMO_FLOW = DEMO.parent/'demo-flow'   # the flow-matching demo model, in SD3's layout
 
 def default_device()->torch.device:
     "CUDA if available, then Apple's MPS, else the CPU"
@@ -178,10 +194,14 @@ def _load(cls, path, sub, **kw):
             "loads the small bundled model.") from e
 
 # %% ../nbs/00_core.ipynb #76e416ff
-_SUPPORTED = ("Stable Diffusion 1.x/2.x and SDXL checkpoints (e.g. 'stable-diffusion-v1-5/stable-diffusion-v1-5', "
-              "'stabilityai/stable-diffusion-2-1', 'stabilityai/stable-diffusion-xl-base-1.0')")
+_SUPPORTED = ("Stable Diffusion 1.x/2.x, SDXL, SD3 and Flux checkpoints (e.g. 'stable-diffusion-v1-5/stable-diffusion-v1-5', "
+              "'stabilityai/stable-diffusion-xl-base-1.0', 'stabilityai/stable-diffusion-3.5-medium', 'black-forest-labs/FLUX.1-dev')")
 _SD = {'unet': 'UNet2DConditionModel', 'vae': 'AutoencoderKL', 'text_encoder': 'CLIPTextModel'}
-_FAMILIES = {'sd': _SD, 'sdxl': {**_SD, 'text_encoder_2': 'CLIPTextModelWithProjection'}}   # family -> its parts' classes
+_CLIPP = 'CLIPTextModelWithProjection'
+_FLOW = {'sd3': {'transformer': 'SD3Transformer2DModel', 'vae': 'AutoencoderKL', 'text_encoder': _CLIPP, 'text_encoder_2': _CLIPP},
+         'flux': {'transformer': 'FluxTransformer2DModel', 'vae': 'AutoencoderKL', 'text_encoder': 'CLIPTextModel', 'text_encoder_2': 'T5EncoderModel'}}
+_FAMILIES = {'sd': _SD, 'sdxl': {**_SD, 'text_encoder_2': _CLIPP}, **_FLOW}   # family -> its parts' classes
+_BY_TRANSFORMER = {v['transformer']: k for k, v in _FLOW.items()}
 _SINGLE = ('.safetensors', '.ckpt', '.pt', '.pth', '.bin')
 
 def _refuse_single_file(path):
@@ -192,9 +212,11 @@ def _refuse_single_file(path):
             f"    pipe = StableDiffusionPipeline.from_single_file({str(path)!r})\n    model = load_model(pipe)")
 
 def _family(cls:str, parts:dict, what:str)->str:
-    "The family ('sd' or 'sdxl') of a pipeline class and its parts' classes; any other refused by name"
-    fam = 'sdxl' if 'text_encoder_2' in parts else 'sd'
-    if 'Inpaint' not in cls and 'transformer' not in parts and all(parts.get(k) == v for k, v in _FAMILIES[fam].items()): return fam
+    "The family ('sd', 'sdxl', 'sd3' or 'flux') of a pipeline class and its parts' classes; any other refused by name"
+    tr = parts.get('transformer')
+    fam = _BY_TRANSFORMER.get(tr) or ('sdxl' if 'text_encoder_2' in parts else 'sd')
+    if ('Inpaint' not in cls and (tr is None or fam in _FLOW) and all(parts.get(k) == v for k, v in _FAMILIES[fam].items())
+        and parts.get('text_encoder_3', 'T5EncoderModel') == 'T5EncoderModel'): return fam
     hint = (" An SDXL refiner (or an SDXL pipeline without its first text encoder) cannot be used: load the base model, with both "
             "text encoders." if fam == 'sdxl' and 'text_encoder' not in parts else '')
     raise ValueError(f"{what} is a {cls} ({', '.join(f'{k}: {v}' for k, v in parts.items())}), which diffedit does not support.{hint} "
@@ -221,6 +243,19 @@ def _check_sizes(unet:dict, tes:list[dict], what:str):
     if xl and n != 6: raise ValueError(f"The UNet of {what} takes {n} size-conditioning values, not SDXL base's 6 (original size, crop, "
         f"target size): an SDXL refiner (5, with an aesthetic score) or another model's UNet, which diffedit does not support. It loads {_SUPPORTED}.")
 
+def _check_flow(fam:str, tr:dict, vae:dict, tes:list[dict], what:str):
+    "Refuse a transformer whose input channels or text widths do not fit the VAE and text encoders (SD3: CLIP-L, CLIP-G, T5 if any; Flux: CLIP, T5)"
+    k = 4 if fam == 'flux' else 1   # Flux packs 2x2 patches
+    if tr.get('in_channels') != k * (vae.get('latent_channels') or 0):
+        raise ValueError(f"The transformer of {what} takes {tr.get('in_channels')} input channels where the VAE's {vae.get('latent_channels')}-channel "
+            f"latents make {k * (vae.get('latent_channels') or 0)}: an inpainting, fill or control model, which DiffEdit cannot use. It loads {_SUPPORTED}.")
+    pooled = sum(te.get('projection_dim') or 0 for te in tes[:2]) if fam == 'sd3' else tes[0].get('hidden_size')
+    t5 = tes[2] if fam == 'sd3' and len(tes) > 2 else tes[1] if fam == 'flux' else None
+    if tr.get('pooled_projection_dim') != pooled or (t5 and tr.get('joint_attention_dim') != t5.get('d_model')):
+        raise ValueError(f"The transformer of {what} takes pooled text {tr.get('pooled_projection_dim')} and text states "
+            f"{tr.get('joint_attention_dim')} wide, its text encoders make {pooled} and {t5 and t5.get('d_model')}: they come from different models. "
+            "Use the transformer and text encoders of one checkpoint.")
+
 def _check_schedule(sched:dict, vae:dict, what:str):
     "Refuse a model whose noise levels DDIM cannot write (EDM-trained) or whose VAE latents need their own statistics"
     if sched.get('_class_name', '').startswith('EDM') or 'sigma_data' in sched:
@@ -241,10 +276,15 @@ def _check_checkpoint(path, **kw)->tuple[str, dict, dict]:
     "The family, `model_index.json` and VAE config of a checkpoint, an unsupported one refused from its config files before any weights load"
     what, idx = repr(str(path)), _read_json(path, 'model_index.json', **kw) or {}
     fam = _family(idx.get('_class_name', '?'), {k: v[1] for k, v in idx.items() if isinstance(v, list) and v[1]}, what) if idx else None
-    te2 = _read_json(path, 'text_encoder_2/config.json', **kw) if fam != 'sd' else None
-    fam = fam or ('sdxl' if te2 else 'sd')   # no index: the folders say
-    cfgs = [_read_json(path, f'{k}/config.json', **kw) for k in ('unet', 'vae', 'text_encoder')] + ([te2] if fam == 'sdxl' else [])
-    if all(cfgs): _check_parts(cfgs[0], cfgs[1], cfgs[2:], what)
+    if not idx:   # no index: the folders say
+        tr = _read_json(path, 'transformer/config.json', **kw)
+        fam = _family('a folder', {'transformer': tr.get('_class_name'), **{k: v for k, v in _FLOW.get(_BY_TRANSFORMER.get(tr.get('_class_name')), {}).items()
+                      if k != 'transformer'}}, what) if tr else 'sdxl' if _read_json(path, 'text_encoder_2/config.json', **kw) else 'sd'
+    tes = ['text_encoder'] + (['text_encoder_2'] if fam != 'sd' else [])
+    if fam == 'sd3' and (idx.get('text_encoder_3') or [0, 1])[1]: tes.append('text_encoder_3')   # SD3 may come without T5
+    cfgs = [_read_json(path, f'{k}/config.json', **kw) for k in ['transformer' if fam in _FLOW else 'unet', 'vae'] + tes]
+    if fam == 'sd3' and not idx and cfgs[-1] is None: cfgs.pop()
+    if all(cfgs): (partial(_check_flow, fam) if fam in _FLOW else _check_parts)(cfgs[0], cfgs[1], cfgs[2:], what)
     _check_schedule(_read_json(path, 'scheduler/scheduler_config.json', **kw) or {}, cfgs[1] or {}, what)
     return fam, idx, cfgs[1] or {}
 
@@ -253,38 +293,58 @@ def _check_pipeline(pipe)->str:
     what = f"the pipeline passed ({type(pipe).__name__})"
     parts = {k: type(getattr(v, '_orig_mod', v)).__name__ for k, v in pipe.components.items() if v is not None}   # a compiled module: its own class
     fam = _family(type(pipe).__name__, parts, what)
-    tes = [pipe.text_encoder.config.to_dict()] + ([pipe.text_encoder_2.config.to_dict()] if fam == 'sdxl' else [])
-    _check_parts(pipe.unet.config, pipe.vae.config, tes, what)
+    tes = [getattr(pipe, k).config.to_dict() for k in ('text_encoder', 'text_encoder_2', 'text_encoder_3') if getattr(pipe, k, None) is not None]
+    if fam in _FLOW: _check_flow(fam, pipe.transformer.config, pipe.vae.config, tes, what)
+    else: _check_parts(pipe.unet.config, pipe.vae.config, tes, what)
     _check_schedule(dict(pipe.scheduler.config, _class_name=type(pipe.scheduler).__name__), pipe.vae.config, what)
     return fam
 
 # %% ../nbs/00_core.ipynb #9f6e54e8
 def _from_folder(p, fam:str, idx:dict, vae_cfg:dict, dtype, vae_dtype, **kwargs)->SDModel:
-    "An `SDModel` (or `SDXLModel`) loaded from a folder or hub id, after `_check_checkpoint` accepted it"
+    "An `SDModel`, `SDXLModel`, `SD3Model` or `FluxModel` loaded from a folder or hub id, after `_check_checkpoint` accepted it"
     vdt = vae_dtype or vae_dtype_for(vae_cfg, dtype)
-    vae = _load(AutoencoderKL, p, 'vae', torch_dtype=vdt, **kwargs)
+    vae = _load(AutoencoderKL, p, 'vae', torch_dtype=vdt, **kwargs).eval()
+    if fam in _FLOW: return _flow_from_folder(p, fam, idx, vae, dtype, **kwargs)
     unet = _load(UNet2DConditionModel, p, 'unet', torch_dtype=dtype, **kwargs)
     te = _load(CLIPTextModel, p, 'text_encoder', dtype=dtype, **kwargs)
     tok, sched = _load(CLIPTokenizer, p, 'tokenizer', **kwargs), _load(DDIMScheduler, p, 'scheduler', **kwargs)
-    if fam == 'sd': return SDModel(vae.eval(), unet.eval(), te.eval(), tok, sched)
+    if fam == 'sd': return SDModel(vae, unet.eval(), te.eval(), tok, sched)
     te2, tok2 = _load(CLIPTextModelWithProjection, p, 'text_encoder_2', dtype=dtype, **kwargs), _load(CLIPTokenizer, p, 'tokenizer_2', **kwargs)
-    return SDXLModel(vae.eval(), unet.eval(), te.eval(), tok, sched, te2.eval(), tok2, idx.get('force_zeros_for_empty_prompt', True))
+    return SDXLModel(vae, unet.eval(), te.eval(), tok, sched, te2.eval(), tok2, idx.get('force_zeros_for_empty_prompt', True))
+
+def _flow_from_folder(p, fam:str, idx:dict, vae, dtype, **kwargs)->FlowModel:
+    "An `SD3Model` or `FluxModel`: the transformer, the text encoders and tokenizers, the flow-matching scheduler"
+    tr = _load(SD3Transformer2DModel if fam == 'sd3' else FluxTransformer2DModel, p, 'transformer', torch_dtype=dtype, **kwargs).eval()
+    sched = _load(FlowMatchEulerDiscreteScheduler, p, 'scheduler', **kwargs)
+    te = _load(CLIPTextModelWithProjection if fam == 'sd3' else CLIPTextModel, p, 'text_encoder', dtype=dtype, **kwargs).eval()
+    tok = _load(CLIPTokenizer, p, 'tokenizer', **kwargs)
+    if fam == 'flux': return FluxModel(vae, tr, te, tok, _load(T5EncoderModel, p, 'text_encoder_2', dtype=dtype, **kwargs).eval(),
+                                       _load(AutoTokenizer, p, 'tokenizer_2', **kwargs), sched)
+    t5 = (idx.get('text_encoder_3') or [0, 0])[1] if idx else (Path(p)/'text_encoder_3').is_dir()
+    te3, tok3 = (_load(T5EncoderModel, p, 'text_encoder_3', dtype=dtype, **kwargs).eval(), _load(AutoTokenizer, p, 'tokenizer_3', **kwargs)) if t5 else (None, None)
+    return SD3Model(vae, tr, te, tok, _load(CLIPTextModelWithProjection, p, 'text_encoder_2', dtype=dtype, **kwargs).eval(),
+                    _load(CLIPTokenizer, p, 'tokenizer_2', **kwargs), te3, tok3, sched)
 
 def _from_pipeline(pipe, device, dtype, vae_dtype)->SDModel:
-    "An `SDModel` (or `SDXLModel`) made of a loaded pipeline's own modules, moved only where `device` or `dtype` ask"
-    parts = [pipe.vae, pipe.unet, pipe.text_encoder, pipe.tokenizer, DDIMScheduler.from_config(pipe.scheduler.config)]
-    model = SDModel(*parts) if _check_pipeline(pipe) == 'sd' else SDXLModel(*parts, pipe.text_encoder_2, pipe.tokenizer_2,
-                                                                              pipe.config.get('force_zeros_for_empty_prompt', True))
+    "An `SDModel` (or `SDXLModel`, `SD3Model`, `FluxModel`) made of a loaded pipeline's own modules, moved only where `device` or `dtype` ask"
+    fam, flow = _check_pipeline(pipe), lambda: FlowMatchEulerDiscreteScheduler.from_config(pipe.scheduler.config)
+    if fam == 'sd3': model = SD3Model(pipe.vae, pipe.transformer, pipe.text_encoder, pipe.tokenizer, pipe.text_encoder_2, pipe.tokenizer_2,
+                                      pipe.text_encoder_3, pipe.tokenizer_3, flow())
+    elif fam == 'flux': model = FluxModel(pipe.vae, pipe.transformer, pipe.text_encoder, pipe.tokenizer, pipe.text_encoder_2, pipe.tokenizer_2, flow())
+    else:
+        parts = [pipe.vae, pipe.unet, pipe.text_encoder, pipe.tokenizer, DDIMScheduler.from_config(pipe.scheduler.config)]
+        model = SDModel(*parts) if fam == 'sd' else SDXLModel(*parts, pipe.text_encoder_2, pipe.tokenizer_2,
+                                                              pipe.config.get('force_zeros_for_empty_prompt', True))
     if device or dtype: model.to(device, dtype)
     vdt = vae_dtype or vae_dtype_for(model.vae.config, model.vae.dtype)   # a float16 VAE that asks for float32 (SDXL's) gets it
     if vdt != model.vae.dtype: model.vae.to(vdt)
     return model
 
 def load_model(
-    name_or_path='demo',                  # hub id, local folder in the diffusers layout, "demo", or a loaded diffusers pipeline
+    name_or_path='demo',                  # hub id, local folder in the diffusers layout, "demo", "demo-flow", or a loaded diffusers pipeline
     device:str|torch.device|None=None,    # defaults to `default_device()` (a pipeline stays where it is)
-    dtype:torch.dtype|None=None,          # UNet and text encoders' dtype; float16 on CUDA, else float32 (a pipeline keeps its own)
-    compile:bool=False,                   # `torch.compile` the UNet (on first use; again when the batch size changes)
+    dtype:torch.dtype|None=None,          # denoiser and text encoders' dtype; on CUDA float16 (SD, SDXL) or bfloat16 (SD3, Flux), else float32 (a pipeline keeps its own)
+    compile:bool=False,                   # `torch.compile` the denoiser (on first use; again when the batch size changes)
     vae_dtype:torch.dtype|None=None,      # defaults to `dtype`, float32 where a float16 VAE sets `force_upcast`
     offload:bool=False,                   # model CPU offload: one module at a time on `device`
     vae_tiling:bool=False,                # encode and decode large pictures tile by tile
@@ -292,14 +352,15 @@ def load_model(
     clip_skip:int|None=None,              # prompt embeddings from this many layers before the usual one
     **kwargs,                             # passed to each `from_pretrained`, e.g. `variant`, `revision`, `local_files_only`
 )->SDModel:
-    "Load a Stable Diffusion 1.x/2.x or SDXL checkpoint's VAE, UNet, text encoder(s), tokenizer(s) and a DDIM scheduler"
+    "Load a Stable Diffusion 1.x/2.x, SDXL, SD3 or Flux checkpoint: its VAE, denoiser, text encoders, tokenizers and scheduler"
     if isinstance(name_or_path, DiffusionPipeline): model = _from_pipeline(name_or_path, device, dtype, vae_dtype)
     else:
-        p = DEMO if str(name_or_path) == 'demo' else name_or_path
+        p = {'demo': DEMO, 'demo-flow': DEMO_FLOW}.get(str(name_or_path), name_or_path)
         _refuse_single_file(p)
-        _hub_check(p, 'unet/config.json', **kwargs)
+        _hub_check(p, 'model_index.json', **kwargs)
         fam, idx, vae_cfg = _check_checkpoint(p, **kwargs)
-        dtype = dtype or (torch.float16 if torch.device(device or default_device()).type == 'cuda' else torch.float32)
+        cuda = torch.device(device or default_device()).type == 'cuda'
+        dtype = dtype or ((torch.bfloat16 if fam in _FLOW else torch.float16) if cuda else torch.float32)
         model = _from_folder(p, fam, idx, vae_cfg, dtype, vae_dtype, **kwargs)
         if not offload: model.to(device or default_device())
     return _set_up(model, device, compile, offload, vae_tiling, vae_slicing, clip_skip)
@@ -309,7 +370,7 @@ def _set_up(model, device, compile, offload, vae_tiling, vae_slicing, clip_skip)
     if offload: model.enable_offload(device)
     if vae_tiling: model.vae.enable_tiling()
     if vae_slicing: model.vae.enable_slicing()
-    if compile: model.unet.compile()
+    if compile: model.denoiser.compile()
     model.clip_skip = clip_skip
     return model
 
@@ -351,23 +412,25 @@ def pad_to(x:Tensor, m:int)->Tensor:
 @patch
 @torch.inference_mode()
 def encode(self:SDModel, image)->Tensor:
-    "Scaled latents (1x4xhxw) of an image, padded to a multiple of `vae_scale`, in the UNet's dtype"
-    x = pad_to(to_tensor(image), self.vae_scale).to(self.device, self.vae.dtype)
-    with _big_enough(x): return (self.vae.encode(x).latent_dist.mean * self.vae.config.scaling_factor).to(self.dtype)
+    "Latents (1xCxhxw) of an image, padded to a multiple of `size_multiple`, shifted and scaled as the VAE's config says, in the denoiser's dtype"
+    x = pad_to(to_tensor(image), self.size_multiple).to(self.device, self.vae.dtype)
+    c = self.vae.config
+    with _big_enough(x): return ((self.vae.encode(x).latent_dist.mean - (c.shift_factor or 0)) * c.scaling_factor).to(self.dtype)
 
 @patch
 @torch.inference_mode()
 def decode(self:SDModel, lat:Tensor, size:tuple[int,int]|None=None)->list[Image.Image]:
-    "PIL images from scaled latents, cropped to `size` (w, h)"
-    x = self.vae.decode(lat.to(self.device, self.vae.dtype) / self.vae.config.scaling_factor).sample.float()
+    "PIL images from latents, unscaled and unshifted, cropped to `size` (w, h)"
+    c = self.vae.config
+    x = self.vae.decode(lat.to(self.device, self.vae.dtype) / c.scaling_factor + (c.shift_factor or 0)).sample.float()
     x = ((x.clamp(-1, 1) + 1) * 127.5).round().byte().permute(0, 2, 3, 1).cpu().numpy()
     w, h = size or (x.shape[2], x.shape[1])
     return [Image.fromarray(o[:h, :w]) for o in x]
 
 # %% ../nbs/00_core.ipynb #ca221dc9
-def _token_ids(tok:CLIPTokenizer, prompts:list[str], warn:bool=True)->Tensor:
-    "Token ids of `prompts` padded to the tokenizer's length, with a warning naming the words cut off"
-    n = tok.model_max_length
+def _token_ids(tok, prompts:list[str], warn:bool=True, max_length:int|None=None)->Tensor:
+    "Token ids of `prompts` padded to `max_length` (default: the tokenizer's length), with a warning naming the words cut off"
+    n = max_length or tok.model_max_length
     for p, ids in zip(prompts, tok(prompts, verbose=False).input_ids if warn else []):
         if len(ids) > n: warnings.warn(f"The prompt {p!r} is longer than the text encoder's {n} tokens; "
                                        f"these words were dropped: {tok.decode(ids[n - 1:-1])!r}")
@@ -404,17 +467,17 @@ def embed(self:SDModel, prompts:str|Cond|Tensor|list)->Cond:
 @patch
 def _own(self:SDModel, e:Cond|Tensor)->Cond:
     "A conditioning of your own for one prompt (a `Cond`, or the hidden states alone where the model takes nothing else), checked"
-    want = (self.tokenizer.model_max_length, sum(te.config.hidden_size for _, te in self.encoders))
-    pooled = self.pooled_dim
+    like = self.embed('')   # the shapes a text's conditioning has
+    want, pooled = tuple(like.states.shape[1:]), None if like.pooled is None else like.pooled.shape[1]
     if isinstance(e, Tensor):
         if pooled: raise ValueError("This model also takes a pooled embedding: give your own conditioning as a `Cond` (`model.embed(text)` makes one)")
         e = Cond(e if e.ndim == 3 else e[None])
-    if len(e) != 1 or tuple(e.states.shape[1:]) != want: raise ValueError(f"A prompt embedding must be {want[0]} x {want[1]} (tokens x the text "
-        f"encoders' width), got {tuple(e.states.shape)}: make it with `model.embed(text)` or the same text encoder")
+    if len(e) != 1 or tuple(e.states.shape[1:]) != want: raise ValueError(f"A prompt embedding must be {want[0]} x {want[1]} (tokens x width, "
+        f"as the text encoders make it), got {tuple(e.states.shape)}: make it with `model.embed(text)` or the same text encoder")
     if (e.pooled is None) != (not pooled) or (pooled and tuple(e.pooled.shape) != (1, pooled)):
         raise ValueError(f"A prompt's pooled embedding must be {'1 x ' + str(pooled) if pooled else 'None for this model'}, "
                          f"got {None if e.pooled is None else tuple(e.pooled.shape)}: make it with `model.embed(text)`")
-    return e.to(self.device, self.text_encoder.dtype)
+    return e.to(self.device, like.states.dtype)
 
 # %% ../nbs/00_core.ipynb #denoise
 def _dtype(m)->torch.dtype:
@@ -432,6 +495,30 @@ def denoise(self:SDModel, x:Tensor, t:int|Tensor, c:Cond)->Tensor:
     "The UNet's output (float32) for latents `x` at timestep `t` under conditioning `c`, one row per latent"
     dt = _dtype(self.unet)
     with _big_enough(x): return self.unet(x.to(dt), t, **self.unet_kwargs(x, c.to(dt))).sample.float()
+
+# %% ../nbs/00_core.ipynb #schedule
+def kept_steps(steps:int, strength:float)->int:
+    "How many steps of a `steps`-step schedule an encoding ratio `strength` keeps: `int(steps * strength)`, at its noisy end"
+    if not 0 < strength <= 1: raise ValueError(f"strength must be in (0, 1], got {strength}")
+    if isinstance(steps, bool) or not isinstance(steps, numbers.Integral) or steps < 1:
+        raise ValueError(f"steps must be a positive integer, got {steps!r}")
+    k = int(steps * strength)
+    if k < 1: raise ValueError(f"strength {strength} of {steps} steps is no step at all: raise steps or strength")
+    return k
+
+@patch
+def schedule(self:SDModel,
+             steps:int=50,          # steps of the full schedule
+             strength:float=1.,     # fraction of it kept, at its noisy end
+             shape=None,            # shape of the latents (a flow model's schedule may depend on their size)
+             device=None,           # where the result lives
+            )->tuple[Tensor, Tensor]:
+    "The denoiser's timesteps (noisiest first) and the `len(ts) + 1` levels `(a, b)` the latents pass through, as rows"
+    k = kept_steps(steps, strength)
+    s = DDIMScheduler.from_config(self.scheduler.config); s.set_timesteps(steps)
+    ts = s.timesteps[steps - k:]
+    abar = torch.cat([s.alphas_cumprod[ts], s.final_alpha_cumprod.view(1)]).float()
+    return ts.to(device), torch.stack([abar.sqrt(), (1 - abar).sqrt()], -1).to(device)
 
 # %% ../nbs/00_core.ipynb #ce9afa25
 class _Others(UserCpuOffloadHook):
@@ -502,6 +589,196 @@ def unet_kwargs(self:SDXLModel, x:Tensor, c:Cond)->dict:
     h, w = x.shape[-2] * self.vae_scale, x.shape[-1] * self.vae_scale
     ids = torch.tensor([[h, w, 0, 0, h, w]], dtype=c.states.dtype, device=x.device).repeat(len(x), 1)
     return dict(encoder_hidden_states=c.states, added_cond_kwargs=dict(text_embeds=c.pooled, time_ids=ids))
+
+# %% ../nbs/00_core.ipynb #t5tok
+def t5_tokenizer(
+    words:list[str],        # the vocabulary; each word becomes one token
+    max_length:int=512,     # the tokenizer's `model_max_length`
+)->T5Tokenizer:
+    "A T5 tokenizer (a `tokenizers` Unigram model) that spells each of `words` as one piece, and any other lowercase word letter by letter"
+    pieces = [("<pad>", 0.), ("</s>", 0.), ("<unk>", 0.), ("\u2581", -2.)]
+    pieces += [("\u2581" + w, -1.) for w in words] + [(c, -10.) for c in "abcdefghijklmnopqrstuvwxyz"]
+    return T5Tokenizer(vocab=pieces, extra_ids=0, model_max_length=max_length)
+
+def tiny_t5(tok:T5Tokenizer, width:int=32, layers:int=2, ff:int|None=None)->T5EncoderModel:
+    "A small T5 encoder over `tok`'s vocabulary, in eval mode (no dropout)"
+    return T5EncoderModel(T5Config(vocab_size=len(tok), d_model=width, d_ff=ff or 2 * width, d_kv=8, num_heads=width // 8,
+        num_layers=layers, relative_attention_num_buckets=8, dropout_rate=0., pad_token_id=tok.pad_token_id,
+        eos_token_id=tok.eos_token_id, decoder_start_token_id=tok.pad_token_id)).eval()
+
+# %% ../nbs/00_core.ipynb #flow-cls
+class FlowModel(SDModel):
+    "What the flow-matching families share: a transformer predicting the velocity `eps - x0` at `x = (1 - s) x0 + s eps`"
+    default_guidance = 7.   # as the SD3 pipeline
+    max_sequence_length = 256
+    def _init(self, **parts):
+        for k, v in parts.items(): setattr(self, k, v)
+        self.emb_cache, self.hooks, self._exec_device = OrderedDict(), [], None
+    @property
+    def denoiser(self)->torch.nn.Module: return self.transformer
+    @property
+    def pred_type(self)->str: return 'flow'
+    @property
+    def patch(self)->int: return self.transformer.config.patch_size
+
+class SD3Model(FlowModel):
+    "The parts of a Stable Diffusion 3 / 3.5 checkpoint: transformer, CLIP-L, CLIP-G and (optional) T5 with their tokenizers"
+    def __init__(self, vae:AutoencoderKL, transformer:SD3Transformer2DModel, text_encoder:CLIPTextModelWithProjection,
+                 tokenizer:CLIPTokenizer, text_encoder_2:CLIPTextModelWithProjection, tokenizer_2:CLIPTokenizer,
+                 text_encoder_3:T5EncoderModel|None, tokenizer_3:T5Tokenizer|None, scheduler:FlowMatchEulerDiscreteScheduler,
+                 clip_skip:int|None=None):
+        self._init(vae=vae, transformer=transformer, text_encoder=text_encoder, tokenizer=tokenizer, text_encoder_2=text_encoder_2,
+                   tokenizer_2=tokenizer_2, text_encoder_3=text_encoder_3, tokenizer_3=tokenizer_3, scheduler=scheduler, clip_skip=clip_skip)
+        if tokenizer_3 is not None: self.max_sequence_length = min(self.max_sequence_length, tokenizer_3.model_max_length)
+    @property
+    def encoders(self)->list[tuple]:
+        t5 = [(self.tokenizer_3, self.text_encoder_3)] if self.text_encoder_3 is not None else []
+        return [(self.tokenizer, self.text_encoder), (self.tokenizer_2, self.text_encoder_2)] + t5
+    @property
+    def pooled_dim(self)->int: return self.text_encoder.config.projection_dim + self.text_encoder_2.config.projection_dim
+
+class FluxModel(FlowModel):
+    "The parts of a Flux checkpoint: transformer, CLIP (pooled) and T5 with their tokenizers"
+    max_sequence_length = 512
+    patch = 2   # the transformer reads 2x2 latent patches, packed into tokens
+    def __init__(self, vae:AutoencoderKL, transformer:FluxTransformer2DModel, text_encoder:CLIPTextModel, tokenizer:CLIPTokenizer,
+                 text_encoder_2:T5EncoderModel, tokenizer_2:T5Tokenizer, scheduler:FlowMatchEulerDiscreteScheduler):
+        self._init(vae=vae, transformer=transformer, text_encoder=text_encoder, tokenizer=tokenizer, text_encoder_2=text_encoder_2,
+                   tokenizer_2=tokenizer_2, scheduler=scheduler, clip_skip=None)
+        self.max_sequence_length = min(self.max_sequence_length, tokenizer_2.model_max_length)
+    @property
+    def encoders(self)->list[tuple]: return [(self.tokenizer, self.text_encoder), (self.tokenizer_2, self.text_encoder_2)]
+    @property
+    def pooled_dim(self)->int: return self.text_encoder.config.hidden_size
+    @property
+    def embeds_guidance(self)->bool: return bool(self.transformer.config.guidance_embeds)   # dev-type: guidance is an input
+    @property
+    def default_guidance(self)->float: return 3.5 if self.embeds_guidance else 1.   # the dev pipeline's; schnell-type: none
+    @property
+    def native_size(self)->int: return 128 * self.vae_scale   # the pipeline's default size (1024 px)
+
+# %% ../nbs/00_core.ipynb #flow-sched
+def _shift_mu(cfg, seq_len:int, max_shift:float)->float:
+    "The schedule's shift `mu` for `seq_len` image tokens, linear between (base_image_seq_len, base_shift) and (max_image_seq_len, max_shift)"
+    from diffusers.pipelines.flux.pipeline_flux import calculate_shift
+    return calculate_shift(seq_len, cfg.get('base_image_seq_len', 256), cfg.get('max_image_seq_len', 4096),
+                           cfg.get('base_shift', 0.5), cfg.get('max_shift', max_shift))
+
+@patch
+def _set_timesteps(self:SD3Model, s:FlowMatchEulerDiscreteScheduler, steps:int, shape):
+    "As `StableDiffusion3Pipeline`: `steps` steps, shifted by the size only where the scheduler shifts dynamically"
+    if not s.config.get('use_dynamic_shifting'): return s.set_timesteps(steps)
+    s.set_timesteps(steps, mu=_shift_mu(s.config, (shape[-2] // self.patch) * (shape[-1] // self.patch), 1.16))
+
+@patch
+def _set_timesteps(self:FluxModel, s:FlowMatchEulerDiscreteScheduler, steps:int, shape):
+    "As `FluxPipeline`: sigmas 1 .. 1/steps, shifted by `mu` from the number of packed tokens"
+    mu = _shift_mu(s.config, (shape[-2] // 2) * (shape[-1] // 2), 1.15)
+    if s.config.get('use_flow_sigmas'): return s.set_timesteps(steps, mu=mu)
+    s.set_timesteps(sigmas=np.linspace(1.0, 1 / steps, steps), mu=mu)
+
+@patch
+def schedule(self:FlowModel, steps:int=50, strength:float=1., shape=None, device=None)->tuple[Tensor, Tensor]:
+    "The transformer's timesteps (`1000 s`, noisiest first) and the levels `(1 - s, s)` of the checkpoint's flow schedule for latents of `shape`"
+    k = kept_steps(steps, strength)
+    if shape is None: raise ValueError("shape: a flow model's schedule depends on the latents' size; give their shape")
+    s = FlowMatchEulerDiscreteScheduler.from_config(self.scheduler.config)
+    self._set_timesteps(s, steps, shape)
+    sig = s.sigmas[steps - k:].float()
+    return s.timesteps[steps - k:].to(device), torch.stack([1 - sig, sig], -1).to(device)
+
+# %% ../nbs/00_core.ipynb #sd3-fns
+@patch
+def _encode_text(self:SD3Model, prompts:list[str])->Cond:
+    "SD3's conditioning: both CLIPs' states before their last layer side by side, padded to T5's width, then T5's; both CLIPs' pooled projections"
+    outs = [te(_token_ids(tok, prompts, warn=i == 0).to(self.device), output_hidden_states=True)
+            for i, (tok, te) in enumerate(self.encoders[:2])]
+    clip = torch.cat([o.hidden_states[-2 - (self.clip_skip or 0)] for o in outs], -1)
+    n = self.max_sequence_length
+    t5 = (self.text_encoder_3(_token_ids(self.tokenizer_3, prompts, max_length=n).to(self.device))[0] if self.text_encoder_3 is not None
+          else torch.zeros(len(prompts), n, self.transformer.config.joint_attention_dim, device=self.device, dtype=clip.dtype))
+    clip = F.pad(clip, (0, t5.shape[-1] - clip.shape[-1]))   # to T5's width (as the pipeline: it would crop a wider CLIP)
+    return Cond(torch.cat([clip, t5.to(clip.dtype)], -2), torch.cat([o.text_embeds for o in outs], -1))
+
+@patch
+def denoise(self:SD3Model, x:Tensor, t:float|Tensor, c:Cond)->Tensor:
+    "The transformer's velocity (float32) for latents `x` at timestep `t` (1000 s) under `c`, one row per latent"
+    dt = _dtype(self.transformer)
+    t = torch.as_tensor(t, device=x.device).expand(len(x))
+    return self.transformer(hidden_states=x.to(dt), timestep=t, encoder_hidden_states=c.states.to(dt),
+                            pooled_projections=c.pooled.to(dt), return_dict=False)[0].float()
+
+# %% ../nbs/00_core.ipynb #flux-fns
+def _pack(x:Tensor)->Tensor:
+    "B x C x h x w latents as B x (h/2 w/2) x 4C tokens of 2x2 patches, as `FluxPipeline` packs them"
+    b, c, h, w = x.shape
+    return x.view(b, c, h // 2, 2, w // 2, 2).permute(0, 2, 4, 1, 3, 5).reshape(b, h // 2 * (w // 2), c * 4)
+
+def _unpack(x:Tensor, h:int, w:int)->Tensor:
+    "Tokens of 2x2 patches back into B x C x h x w latents"
+    b, n, c4 = x.shape
+    return x.view(b, h // 2, w // 2, c4 // 4, 2, 2).permute(0, 3, 1, 4, 2, 5).reshape(b, c4 // 4, h, w)
+
+def _img_ids(h:int, w:int, device=None, dtype=None)->Tensor:
+    "The (0, row, column) position of each packed token"
+    i = torch.zeros(h // 2, w // 2, 3); i[..., 1] += torch.arange(h // 2)[:, None]; i[..., 2] += torch.arange(w // 2)[None]
+    return i.reshape(-1, 3).to(device, dtype)
+
+@patch
+def _encode_text(self:FluxModel, prompts:list[str])->Cond:
+    "Flux's conditioning: T5's states, and CLIP's pooled output"
+    pooled = self.text_encoder(_token_ids(self.tokenizer, prompts).to(self.device)).pooler_output
+    states = self.text_encoder_2(_token_ids(self.tokenizer_2, prompts, max_length=self.max_sequence_length).to(self.device))[0]
+    return Cond(states, pooled.to(states.dtype))
+
+@patch
+def denoise(self:FluxModel, x:Tensor, t:float|Tensor, c:Cond, g:float|None=None)->Tensor:
+    "The velocity (float32) for latents `x` (packed here, unpacked after) at timestep `t` (1000 s) under `c`; guidance `g` as an input where the model takes one"
+    dt, (h, w), n = _dtype(self.transformer), x.shape[-2:], len(x)
+    if h % 2 or w % 2: raise ValueError(f"Flux packs 2x2 latent patches: the latents must have even sides, got {h}x{w}")
+    g = torch.full((n,), float(self.default_guidance if g is None else g), device=x.device) if self.embeds_guidance else None
+    out = self.transformer(hidden_states=_pack(x).to(dt), timestep=torch.as_tensor(t, device=x.device).expand(n).to(dt) / 1000,
+                           guidance=g, pooled_projections=c.pooled.to(dt), encoder_hidden_states=c.states.to(dt),
+                           txt_ids=torch.zeros(c.states.shape[1], 3, device=x.device, dtype=dt), img_ids=_img_ids(h, w, x.device, dt),
+                           return_dict=False)[0]
+    return _unpack(out, h, w).float()
+
+# %% ../nbs/00_core.ipynb #tiny-flow
+def _tiny_vae(shift:float, scale:float)->AutoencoderKL:
+    "A two-block VAE (scale 2) with 4 latent channels, no quant convs, and a shift and scale of its own, as SD3's and Flux's"
+    return AutoencoderKL(block_out_channels=(8, 16), in_channels=3, out_channels=3, latent_channels=4, norm_num_groups=8, sample_size=32,
+        down_block_types=("DownEncoderBlock2D",)*2, up_block_types=("UpDecoderBlock2D",)*2, use_quant_conv=False,
+        use_post_quant_conv=False, shift_factor=shift, scaling_factor=scale)
+
+def _clip(tok, width:int, cls=CLIPTextModelWithProjection):
+    return cls(CLIPTextConfig(vocab_size=len(tok), hidden_size=width, intermediate_size=37, num_hidden_layers=3, num_attention_heads=4,
+        max_position_embeddings=tok.model_max_length, hidden_act='gelu', projection_dim=width, bos_token_id=tok.bos_token_id,
+        eos_token_id=tok.eos_token_id, pad_token_id=tok.pad_token_id)).eval()
+
+def tiny_sd3(path:str|Path, seed:int=0, t5:bool=True)->Path:
+    "Save tiny random SD3 components to `path` in the layout of a real checkpoint (`t5=False`: without T5, as diffusers allows)"
+    from diffusers import StableDiffusion3Pipeline
+    torch.manual_seed(seed)
+    tok, tok3 = word_tokenizer(TINY_WORDS, max_length=16), t5_tokenizer(TINY_WORDS)
+    tr = SD3Transformer2DModel(sample_size=16, patch_size=2, in_channels=4, out_channels=4, num_layers=2, attention_head_dim=8,
+        num_attention_heads=4, caption_projection_dim=32, joint_attention_dim=48, pooled_projection_dim=16 + 24, pos_embed_max_size=32)
+    StableDiffusion3Pipeline(transformer=tr, vae=_tiny_vae(0.0609, 1.5305), text_encoder=_clip(tok, 16), tokenizer=tok,
+        text_encoder_2=_clip(tok, 24), tokenizer_2=tok, text_encoder_3=tiny_t5(tok3, 48) if t5 else None, tokenizer_3=tok3 if t5 else None,
+        scheduler=FlowMatchEulerDiscreteScheduler(shift=3.0)).save_pretrained(path)
+    return Path(path)
+
+def tiny_flux(path:str|Path, seed:int=0, guidance_embeds:bool=False)->Path:
+    "Save tiny random Flux components to `path` in the layout of a real checkpoint: dev-type with `guidance_embeds`, else schnell-type"
+    from diffusers import FluxPipeline
+    torch.manual_seed(seed)
+    tok, tok2 = word_tokenizer(TINY_WORDS, max_length=16), t5_tokenizer(TINY_WORDS)
+    tr = FluxTransformer2DModel(patch_size=1, in_channels=16, num_layers=1, num_single_layers=1, attention_head_dim=16,
+        num_attention_heads=2, joint_attention_dim=32, pooled_projection_dim=32, axes_dims_rope=[4, 4, 8], guidance_embeds=guidance_embeds)
+    sched = FlowMatchEulerDiscreteScheduler(shift=3.0, use_dynamic_shifting=True, base_shift=0.5, max_shift=1.15,
+                                            base_image_seq_len=256, max_image_seq_len=4096)
+    FluxPipeline(transformer=tr, vae=_tiny_vae(0.1159, 0.3611), text_encoder=_clip(tok, 32, CLIPTextModel), tokenizer=tok,
+                 text_encoder_2=tiny_t5(tok2, 32), tokenizer_2=tok2, scheduler=sched).save_pretrained(path)
+    return Path(path)
 
 # %% ../nbs/00_core.ipynb #2cfa4a90
 def randn(shape:tuple, generator:torch.Generator|None=None, device=None)->Tensor:

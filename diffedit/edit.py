@@ -9,7 +9,7 @@ import numpy as np, torch, torch.nn.functional as F
 from PIL import Image
 from torch import Tensor
 from .core import SDModel, Cond, to_image, pad_to, randn
-from .ddim import Inversion, invert, ddim_loop, guided, ddim_timesteps, levels
+from .ddim import Inversion, invert, ddim_loop, guided
 from .mask import Mask, diffedit_mask, fit, check_size
 from .caption import load_captioner
 
@@ -23,7 +23,7 @@ def decode(
     inv:Inversion,              # from `invert`
     query:str|list[str],        # the text to decode with; one per latent, or one for all
     mask:Tensor|None=None,      # h x w latent mask, 1 = may change; None decodes everywhere
-    guidance:float=7.5,         # classifier-free guidance scale
+    guidance:float|None=None,   # classifier-free guidance scale; None: the model's (7.5 for SD and SDXL, 7 for SD3, 3.5 for Flux dev)
     negative:str='',            # negative prompt
     decay:str|None=None,        # guidance decay: None, 'linear', 'cosine' (see `guidance_at`)
     rescale:str|None=None,      # norm rescaling: None, 'pred', 'update', 'both' (see `cfg`)
@@ -31,10 +31,10 @@ def decode(
     callback=None,              # called with a dict after each step
     progress:bool=True,         # show a progress bar
 )->list[Tensor]:
-    "DDIM decoding of `inv` with `query`; outside `mask`, the inverted latents at the same level. Every step's latents"
+    "Decoding of `inv` with `query` (DDIM; a flow model's Euler steps); outside `mask`, the inverted latents at the same level. Every step's latents"
     bg, ts = list(inv.latents.flip(0)), inv.timesteps
     fn = guided(model, query, negative, guidance, len(ts), decay, rescale=rescale, phi=phi)
-    return ddim_loop(fn, bg[0], ts, inv.levels.flip(0), model.scheduler.config.prediction_type,
+    return ddim_loop(fn, bg[0], ts, inv.levels.flip(0), model.pred_type,
                      mask, bg if mask is not None else None, callback, progress)
 
 # %% ../nbs/05_edit.ipynb #466c2e4b
@@ -43,20 +43,18 @@ def sdedit(
     model:SDModel,
     z0:Tensor,                            # image latents
     query:str|list[str],                  # the text to decode with
-    steps:int=50,                         # DDIM steps of the full schedule
+    steps:int=50,                         # steps of the full schedule
     strength:float=0.8,                   # how far into the noise to go
-    guidance:float=7.5,                   # classifier-free guidance scale
+    guidance:float|None=None,             # classifier-free guidance scale; None: the model's
     generator:torch.Generator|None=None,  # for the noise
     progress:bool=True,                   # show a progress bar
     **kwargs,                             # `negative`, `decay`, `rescale`, `phi`: see `decode`
 )->Tensor:
-    "SDEdit: noise `z0` to `strength`, then DDIM-decode with `query`. The final latents"
-    ts = ddim_timesteps(model.scheduler, steps, strength, z0.device)
-    lv = levels(model.scheduler, ts)
+    "SDEdit: noise `z0` to `strength`, then decode with `query`. The final latents"
+    ts, lv = model.schedule(steps, strength, z0.shape, z0.device)
     eps = randn(z0.shape, generator, z0.device)
     fn = guided(model, query, kwargs.pop('negative', ''), guidance, len(ts), kwargs.pop('decay', None), **kwargs)
-    x = lv[0].sqrt() * z0.float() + (1 - lv[0]).sqrt() * eps
-    return ddim_loop(fn, x, ts, lv, model.scheduler.config.prediction_type, progress=progress)[-1]
+    return ddim_loop(fn, lv[0, 0] * z0.float() + lv[0, 1] * eps, ts, lv, model.pred_type, progress=progress)[-1]
 
 # %% ../nbs/05_edit.ipynb #07f19f1d
 def feathered(
@@ -134,9 +132,9 @@ def edit(
     ref:str|None|list,             # reference text: what the picture shows; None: BLIP's caption of it; a list: one per picture
     query:str|list[str],           # query text (or a conditioning of your own: `Cond` or tensor); a list: one per picture, or, with one picture, several edits of it
     mask=None,                     # your own mask (skips DiffEdit's): nonzero where the picture may change; a list: one per edit
-    steps:int=50,                  # DDIM steps of the full schedule
+    steps:int=50,                  # steps of the full schedule
     strength:float=0.8,            # encoding ratio r
-    guidance:float=7.5,            # classifier-free guidance of the decoding
+    guidance:float|None=None,      # classifier-free guidance of the decoding; None: the model's (7.5 SD, SDXL; 7 SD3; 3.5 Flux dev)
     negative:str='',               # negative prompt of the decoding
     n:int=10,                      # mask: noise draws
     mask_strength:float=0.5,       # mask: noise level

@@ -55,7 +55,8 @@ def predict(
     g:float=1.,                # guidance scale
     **kw,                      # `rescale`, `phi`: see `cfg`
 )->Tensor:
-    "The denoiser's output for `x` at `t`, with classifier-free guidance when `uncond` is given and `g != 1`"
+    "The denoiser's output for `x` at `t`, with classifier-free guidance when `uncond` is given and `g != 1` (a guidance-distilled model takes `g` as an input)"
+    if model.embeds_guidance: return model.denoise(x, t, cond, g)   # Flux dev: one prediction, the scale one of its inputs
     if uncond is None or (g == 1 and not any(kw.values())): return model.denoise(x, t, cond)
     u, c = model.denoise(torch.cat([x, x]), t, Cond.cat([uncond, cond])).chunk(2)
     return cfg(u, c, g, **kw)

@@ -10,7 +10,7 @@ import numpy as np, torch, torch.nn.functional as F
 from PIL import Image
 from torch import Tensor
 from .core import SDModel, randn, to_image
-from .ddim import ddim_timesteps, OracleUNet
+from .ddim import OracleUNet
 from .guidance import predict, cfg
 
 # %% auto #0
@@ -30,21 +30,20 @@ def noise_diff(
     query:str|list[str],        # query text: what it should show; a list: several queries, sharing the reference's prediction
     n:int=10,                   # noise draws
     strength:float=0.5,         # noise level, as a fraction of the schedule
-    steps:int=50,               # DDIM schedule the level is taken from
+    steps:int=50,               # schedule the level is taken from
     guidance:float=1.,          # guidance scale of both predictions (1 = none)
     negative:str='',            # negative prompt, when guiding
     generator:torch.Generator|None=None,  # for the noise draws
     max_batch:int=40,           # largest UNet batch, in 64x64 latents (a 512 px Stable Diffusion picture): smaller latents batch more
 )->Tensor:
-    "Mean over channels and `n` noise draws of |eps(query) - eps(ref)|: h x w, or Q x h x w for a list of Q queries"
+    "Mean over channels and `n` noise draws of |out(query) - out(ref)| (noise, v or velocity): h x w, or Q x h x w for a list of Q queries"
     _check(n, strength)
-    t = ddim_timesteps(model.scheduler, steps, strength)[0]
-    a, t = model.scheduler.alphas_cumprod[t].to(z0.device), t.to(z0.device)
+    ts, lv = model.schedule(steps, strength, z0.shape, z0.device)
     eps = randn((n, *z0.shape[1:]), generator, z0.device)
-    xt = a.sqrt() * z0.float() + (1 - a).sqrt() * eps
+    t, xt = ts[0], lv[0, 0] * z0.float() + lv[0, 1] * eps
     many = isinstance(query, (list, tuple))
     if many and not query: raise ValueError("query: give at least one query")
-    e = model.embed([ref, *(query if many else [query])] + ([negative] if guidance != 1 else []))
+    e = model.embed([ref, *(query if many else [query])] + ([negative] if guidance != 1 and not model.embeds_guidance else []))
     per = max(1, max_batch * 64 * 64 // (z0.shape[-2] * z0.shape[-1] * len(e)))   # draws per UNet call: one image per prompt each
     d = torch.cat([_diff(model, x, t, e, guidance) for x in xt.split(per)], 1).mean((1, 2))
     return d if many else d[0]
@@ -52,8 +51,8 @@ def noise_diff(
 def _diff(model, x, t, e, g):
     "|eps(query) - eps(ref)| of draws `x`, Q x k x C x h x w; `e`: the reference, the queries, and the negative prompt when guiding"
     k = len(x)
-    out = predict(model, x.repeat(len(e), 1, 1, 1), t, e.repeat_interleave(k)).view(len(e), *x.shape)
-    if g != 1: out = cfg(out[-1], out[:-1], g)   # one unconditional prediction, shared by the reference and every query
+    out = predict(model, x.repeat(len(e), 1, 1, 1), t, e.repeat_interleave(k), g=g).view(len(e), *x.shape)
+    if g != 1 and not model.embeds_guidance: out = cfg(out[-1], out[:-1], g)   # one unconditional prediction, shared by the reference and every query
     return (out[1:] - out[:1]).abs()
 
 # %% ../nbs/04_mask.ipynb #9fa83f36
@@ -117,12 +116,12 @@ def _mask(soft:Tensor, threshold:float, close:int, fill:bool)->Mask:
 
 # %% ../nbs/04_mask.ipynb #res-fns
 def native_size(model:SDModel)->int:
-    "The long side, in pixels, of the pictures `model` was trained on: the UNet's `sample_size` x the VAE's scale"
-    return model.unet.config.sample_size * model.vae_scale
+    "The long side, in pixels, of the pictures `model` was trained on: the denoiser's `sample_size` x the VAE's scale (Flux: 1024)"
+    return model.native_size
 
 def size_multiple(model:SDModel)->int:
-    "What the sides of a picture are rounded to multiples of: the VAE's scale, one latent pixel"
-    return model.vae_scale
+    "What the sides of a picture are rounded to multiples of: one token of the denoiser (the VAE's scale, twice that for SD3 and Flux)"
+    return model.size_multiple
 
 def work_size(
     image_size:tuple[int,int],  # (w, h) of the picture

@@ -9,13 +9,15 @@ from pathlib import Path
 import numpy as np, torch, torch.nn.functional as F
 from torch.optim.swa_utils import AveragedModel, get_ema_multi_avg_fn
 from diffusers import AutoencoderKL, UNet2DConditionModel, DDIMScheduler, StableDiffusionPipeline
-from transformers import CLIPTextModel, CLIPTextConfig
-from .core import word_tokenizer, to_tensor, DEMO
+from diffusers import SD3Transformer2DModel, FlowMatchEulerDiscreteScheduler, StableDiffusion3Pipeline
+from transformers import CLIPTextModel, CLIPTextModelWithProjection, CLIPTextConfig
+from .core import word_tokenizer, t5_tokenizer, tiny_t5, to_tensor, DEMO, DEMO_FLOW, SD3Model
 from .shapes import WORDS, random_scene, random_caption, random_edit, render
 
 # %% auto #0
 __all__ = ['make_vae', 'make_unet', 'make_text_encoder', 'make_scheduler', 'scene_batch', 'train_vae', 'psnr', 'vae_psnr',
-           'encode_scenes', 'min_snr_weight', 'train_diffusion', 'save_demo', 'splice_batch', 'tune_decoder']
+           'encode_scenes', 'min_snr_weight', 'train_diffusion', 'save_demo', 'splice_batch', 'tune_decoder',
+           'make_flow_transformer', 'make_flow_text_encoders', 'make_flow_scheduler', 'train_flow', 'save_flow_demo']
 
 # %% ../nbs/07_train.ipynb #f410450a
 def make_vae()->AutoencoderKL:
@@ -162,3 +164,53 @@ def tune_decoder(vae:AutoencoderKL, minutes:float=20, bs:int=8, lr:float=3e-4, s
         loss.backward(); opt.step(); opt.zero_grad()
         log.append(loss.item()); _every(len(log), 100, f"decoder step {len(log)} loss {np.mean(log[-100:]):.5f}")
     return vae.requires_grad_(False).eval(), log
+
+# %% ../nbs/07_train.ipynb #flow-make
+def make_flow_transformer()->SD3Transformer2DModel:
+    "An SD3-layout transformer over 16x16x4 latents: 2x2 patches (64 tokens), four joint-attention blocks 128 wide"
+    return SD3Transformer2DModel(sample_size=16, patch_size=2, in_channels=4, out_channels=4, num_layers=4, attention_head_dim=32,
+        num_attention_heads=4, joint_attention_dim=64, caption_projection_dim=128, pooled_projection_dim=64, pos_embed_max_size=32)
+
+def make_flow_text_encoders(tok, tok3)->tuple:
+    "Two CLIP text models with 32-wide projections (SD3's CLIP-L and CLIP-G) over `tok`, and a 64-wide T5 encoder over `tok3`"
+    clip = lambda: CLIPTextModelWithProjection(CLIPTextConfig(vocab_size=len(tok), hidden_size=32, intermediate_size=64,
+        num_hidden_layers=2, num_attention_heads=4, max_position_embeddings=tok.model_max_length, projection_dim=32,
+        bos_token_id=tok.bos_token_id, eos_token_id=tok.eos_token_id, pad_token_id=tok.pad_token_id))
+    return clip(), clip(), tiny_t5(tok3, 64, layers=2)
+
+def make_flow_scheduler()->FlowMatchEulerDiscreteScheduler:
+    "SD3's scheduler with shift 1: 64 px pictures need no shift towards the noise"
+    return FlowMatchEulerDiscreteScheduler(shift=1.0)
+
+# %% ../nbs/07_train.ipynb #train-flow
+def train_flow(lats:torch.Tensor, scenes:list, tok, tok3, minutes:float=60, bs:int=64, lr:float=5e-4,
+               ema:float=0.999, seed:int=0)->tuple[list, list]:
+    "Train `make_flow_transformer()` and `make_flow_text_encoders` on `lats` (shifted, scaled) captioned from `scenes`, flow matching; EMA modules and losses"
+    torch.manual_seed(seed); rng = np.random.default_rng(seed)
+    mods = [make_flow_transformer(), *make_flow_text_encoders(tok, tok3)]
+    tr, te, te2, te3 = [m.train() for m in mods]
+    model = SD3Model(None, tr, te, tok, te2, tok, te3, tok3, make_flow_scheduler())   # its conditioning is the one edits use
+    params = [p for m in mods for p in m.parameters()]
+    opt = torch.optim.AdamW(params, lr, weight_decay=0.01)
+    avg = [AveragedModel(m, multi_avg_fn=get_ema_multi_avg_fn(ema)) for m in mods]
+    log, end = [], time.time() + 60 * minutes
+    while time.time() < end:
+        i = torch.from_numpy(rng.integers(0, len(lats), bs))
+        c = model._encode_text([random_caption(scenes[j], rng) for j in i])
+        x0, eps, s = lats[i], torch.randn_like(lats[i]), torch.sigmoid(torch.randn(bs))   # logit-normal levels, as SD3
+        x = (1 - s.view(-1, 1, 1, 1)) * x0 + s.view(-1, 1, 1, 1) * eps
+        v = tr(hidden_states=x, timestep=1000 * s, encoder_hidden_states=c.states, pooled_projections=c.pooled).sample
+        loss = F.mse_loss(v, eps - x0)
+        loss.backward(); torch.nn.utils.clip_grad_norm_(params, 1.); opt.step(); opt.zero_grad()
+        for m, e in zip(mods, avg): e.update_parameters(m)
+        log.append(loss.item()); _every(len(log), 100, f"flow step {len(log)} loss {np.mean(log[-100:]):.4f}")
+    return [e.module.eval() for e in avg], log
+
+# %% ../nbs/07_train.ipynb #save-flow
+def save_flow_demo(vae, tr, te, te2, te3, tok, tok3, card:str, path:Path|None=None)->Path:
+    "Write the flow demo model in Stable Diffusion 3 layout, safetensors weights, with `card` as README.md"
+    path = Path(path or DEMO_FLOW)
+    StableDiffusion3Pipeline(transformer=tr, vae=vae, text_encoder=te, tokenizer=tok, text_encoder_2=te2, tokenizer_2=tok,
+                             text_encoder_3=te3, tokenizer_3=tok3, scheduler=make_flow_scheduler()).save_pretrained(path)
+    (path/'README.md').write_text(card)
+    return path
