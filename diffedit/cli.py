@@ -77,7 +77,7 @@ def _loading(p):
 
 def _common(p):
     p.add_argument('--model', default='demo', help='hub id (e.g. stable-diffusion-v1-5/stable-diffusion-v1-5), local folder '
-                   'in the diffusers layout (Stable Diffusion 1.x/2.x or SDXL), or "demo" (the small bundled model; default)')
+                   'in the diffusers layout (Stable Diffusion 1.x/2.x, SDXL, SD3 or Flux), or "demo" (the small bundled model; default) or "demo-flow" (its flow-matching sibling)')
     p.add_argument('--device', choices=['cpu', 'cuda', 'mps'], help='default: cuda if available, then mps, else cpu')
     p.add_argument('--dtype', choices=list(_DTYPES), help='UNet/text encoder dtype; default float16 on cuda, else float32')
     p.add_argument('--seed', type=int, default=0, help='seed of the mask noise (default 0)')
@@ -87,7 +87,7 @@ def _common(p):
     p.add_argument('--fill', action='store_true', help='fill the holes of the mask. For shape edits with the demo model: '
                    '--threshold 0.4 --close 1 --fill')
     p.add_argument('--size', type=_size, default=None, help="long side the picture is worked on at, in pixels; 'native': the "
-                   "model's (512 for SD 1.5, 1024 for SDXL; default); 'input': the picture's own. Results are written at the input's size")
+                   "model's (512 for SD 1.5, 1024 for SDXL, SD3 and Flux; default); 'input': the picture's own. Results are written at the input's size")
     p.add_argument('--n', type=_draws, default=10, help='noise draws averaged by the mask (default 10)')
     p.add_argument('--mask-strength', type=_level, default=0.5, help='noise level of the mask in (0, 1] (default 0.5)')
     p.add_argument('--compile', action='store_true', help='torch.compile the UNet: slow first call, faster steps after')
@@ -126,7 +126,7 @@ def parser()->argparse.ArgumentParser:
     d.add_argument('--overwrite', action='store_true', help='replace existing output files')
     u = sub.add_parser('ui', help='a local web page to edit pictures (find the mask, paint over it, edit)',
                        description='Serve the diffedit page on http://HOST:PORT; stop with Ctrl-C.')
-    u.add_argument('--model', default='demo', help='hub id, local folder in the diffusers layout (Stable Diffusion 1.x/2.x or SDXL), or "demo" (default)')
+    u.add_argument('--model', default='demo', help='hub id, local folder in the diffusers layout (Stable Diffusion 1.x/2.x, SDXL, SD3 or Flux), "demo" (default) or "demo-flow"')
     u.add_argument('--device', choices=['cpu', 'cuda', 'mps']); u.add_argument('--dtype', choices=list(_DTYPES))
     u.add_argument('--compile', action='store_true', help='torch.compile the UNet: slow first edit, faster after'); _loading(u)
     u.add_argument('--captioner', default=BLIP, help=f'BLIP hub id or folder for an empty reference (default {BLIP})')

@@ -269,7 +269,10 @@ def _read_json(path, file:str, **kw)->dict|None:
     "`file` of a local folder, or of a hub id (that file alone downloaded); None where there is none"
     if Path(path).is_dir(): return json.loads((Path(path)/file).read_text()) if (Path(path)/file).exists() else None
     from huggingface_hub import hf_hub_download
+    from huggingface_hub.errors import GatedRepoError
     try: return json.loads(Path(hf_hub_download(str(path), file, **{k: kw[k] for k in ('revision', 'local_files_only', 'cache_dir', 'token') if k in kw})).read_text())
+    except GatedRepoError as e:
+        raise OSError(f"{str(path)!r} is gated: accept its licence on its hub page and log in (`hf auth login`), or pass a local folder") from e
     except Exception: return None   # the loaders say what is missing
 
 def _check_checkpoint(path, **kw)->tuple[str, dict, dict]:
@@ -300,11 +303,11 @@ def _check_pipeline(pipe)->str:
     return fam
 
 # %% ../nbs/00_core.ipynb #9f6e54e8
-def _from_folder(p, fam:str, idx:dict, vae_cfg:dict, dtype, vae_dtype, **kwargs)->SDModel:
+def _from_folder(p, fam:str, idx:dict, vae_cfg:dict, dtype, vae_dtype, t5:bool=True, **kwargs)->SDModel:
     "An `SDModel`, `SDXLModel`, `SD3Model` or `FluxModel` loaded from a folder or hub id, after `_check_checkpoint` accepted it"
     vdt = vae_dtype or vae_dtype_for(vae_cfg, dtype)
     vae = _load(AutoencoderKL, p, 'vae', torch_dtype=vdt, **kwargs).eval()
-    if fam in _FLOW: return _flow_from_folder(p, fam, idx, vae, dtype, **kwargs)
+    if fam in _FLOW: return _flow_from_folder(p, fam, idx, vae, dtype, t5, **kwargs)
     unet = _load(UNet2DConditionModel, p, 'unet', torch_dtype=dtype, **kwargs)
     te = _load(CLIPTextModel, p, 'text_encoder', dtype=dtype, **kwargs)
     tok, sched = _load(CLIPTokenizer, p, 'tokenizer', **kwargs), _load(DDIMScheduler, p, 'scheduler', **kwargs)
@@ -312,7 +315,7 @@ def _from_folder(p, fam:str, idx:dict, vae_cfg:dict, dtype, vae_dtype, **kwargs)
     te2, tok2 = _load(CLIPTextModelWithProjection, p, 'text_encoder_2', dtype=dtype, **kwargs), _load(CLIPTokenizer, p, 'tokenizer_2', **kwargs)
     return SDXLModel(vae, unet.eval(), te.eval(), tok, sched, te2.eval(), tok2, idx.get('force_zeros_for_empty_prompt', True))
 
-def _flow_from_folder(p, fam:str, idx:dict, vae, dtype, **kwargs)->FlowModel:
+def _flow_from_folder(p, fam:str, idx:dict, vae, dtype, t5:bool=True, **kwargs)->FlowModel:
     "An `SD3Model` or `FluxModel`: the transformer, the text encoders and tokenizers, the flow-matching scheduler"
     tr = _load(SD3Transformer2DModel if fam == 'sd3' else FluxTransformer2DModel, p, 'transformer', torch_dtype=dtype, **kwargs).eval()
     sched = _load(FlowMatchEulerDiscreteScheduler, p, 'scheduler', **kwargs)
@@ -320,7 +323,7 @@ def _flow_from_folder(p, fam:str, idx:dict, vae, dtype, **kwargs)->FlowModel:
     tok = _load(CLIPTokenizer, p, 'tokenizer', **kwargs)
     if fam == 'flux': return FluxModel(vae, tr, te, tok, _load(T5EncoderModel, p, 'text_encoder_2', dtype=dtype, **kwargs).eval(),
                                        _load(AutoTokenizer, p, 'tokenizer_2', **kwargs), sched)
-    t5 = (idx.get('text_encoder_3') or [0, 0])[1] if idx else (Path(p)/'text_encoder_3').is_dir()
+    t5 = t5 and ((idx.get('text_encoder_3') or [0, 0])[1] if idx else _read_json(p, 'text_encoder_3/config.json', **kwargs))
     te3, tok3 = (_load(T5EncoderModel, p, 'text_encoder_3', dtype=dtype, **kwargs).eval(), _load(AutoTokenizer, p, 'tokenizer_3', **kwargs)) if t5 else (None, None)
     return SD3Model(vae, tr, te, tok, _load(CLIPTextModelWithProjection, p, 'text_encoder_2', dtype=dtype, **kwargs).eval(),
                     _load(CLIPTokenizer, p, 'tokenizer_2', **kwargs), te3, tok3, sched)
@@ -350,6 +353,7 @@ def load_model(
     vae_tiling:bool=False,                # encode and decode large pictures tile by tile
     vae_slicing:bool=False,               # encode and decode a batch one picture at a time
     clip_skip:int|None=None,              # prompt embeddings from this many layers before the usual one
+    t5:bool=True,                         # SD3: load its T5 encoder (False: zeros in its place, as diffusers allows; about 9 GB less)
     **kwargs,                             # passed to each `from_pretrained`, e.g. `variant`, `revision`, `local_files_only`
 )->SDModel:
     "Load a Stable Diffusion 1.x/2.x, SDXL, SD3 or Flux checkpoint: its VAE, denoiser, text encoders, tokenizers and scheduler"
@@ -361,7 +365,7 @@ def load_model(
         fam, idx, vae_cfg = _check_checkpoint(p, **kwargs)
         cuda = torch.device(device or default_device()).type == 'cuda'
         dtype = dtype or ((torch.bfloat16 if fam in _FLOW else torch.float16) if cuda else torch.float32)
-        model = _from_folder(p, fam, idx, vae_cfg, dtype, vae_dtype, **kwargs)
+        model = _from_folder(p, fam, idx, vae_cfg, dtype, vae_dtype, t5, **kwargs)
         if not offload: model.to(device or default_device())
     return _set_up(model, device, compile, offload, vae_tiling, vae_slicing, clip_skip)
 
@@ -454,7 +458,8 @@ def embed(self:SDModel, prompts:str|Cond|Tensor|list)->Cond:
     if not all(isinstance(p, str) for p in prompts):
         texts = iter(self.embed([p for p in prompts if isinstance(p, str)]) if any(isinstance(p, str) for p in prompts) else [])
         return Cond.cat([next(texts) if isinstance(p, str) else self._own(p) for p in prompts])
-    key = lambda p: (p, tuple(id(te) for _, te in self.encoders), str(self.device), self.text_encoder.dtype, self.clip_skip, self.zero_empty)
+    key = lambda p: (p, tuple(id(te) for _, te in self.encoders), str(self.device), self.text_encoder.dtype, self.clip_skip, self.zero_empty,
+                     getattr(self, 'max_sequence_length', None))
     new = [p for p in dict.fromkeys(prompts) if key(p) not in self.emb_cache]
     fresh = dict(zip(new, self._encode_text(new))) if new else {}
     out = Cond.cat([fresh[p] if p in fresh else self.emb_cache[key(p)] for p in prompts])

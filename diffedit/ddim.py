@@ -13,7 +13,7 @@ from .core import SDModel
 from .guidance import predict, guidance_at
 
 # %% auto #0
-__all__ = ['split', 'ddim_step', 'ddim_loop', 'Inversion', 'guided', 'invert', 'OracleUNet']
+__all__ = ['split', 'ddim_step', 'ddim_loop', 'Inversion', 'check_guidance', 'guided', 'invert', 'OracleUNet']
 
 # %% ../nbs/03_ddim.ipynb #c5204386
 def split(x:Tensor, out:Tensor, lv:Tensor, pred_type:str='epsilon')->tuple[Tensor, Tensor]:
@@ -59,8 +59,15 @@ class Inversion:
     timesteps:Tensor   # the K decoding timesteps, noisiest first
 
 # %% ../nbs/03_ddim.ipynb #3d7e55f4
+def check_guidance(model:SDModel, negative='', **kw):
+    "Refuse what a guidance-distilled model (Flux dev: the scale is an input) cannot do: a negative prompt, `rescale`, `phi`"
+    if model.embeds_guidance and (not (isinstance(negative, str) and negative == '') or any(kw.values())):
+        raise ValueError(f"{type(model).__name__} takes the guidance scale as an input (a guidance-distilled model): a negative prompt, "
+                         "rescale and phi do not apply to it; leave them out")
+
 def guided(model:SDModel, prompt:str|list[str], negative:str|list[str]='', g:float|None=1., n:int=1, decay=None, **kw):
     "A `model_fn` for `ddim_loop`: the denoiser on `prompt` (one for all latents, or one each) with guidance `g` (None: the model's default; decaying over `n` steps) from `negative`"
+    check_guidance(model, negative, **kw)
     cond, uncond, g = model.embed(prompt), model.embed(negative), model.default_guidance if g is None else g
     return lambda x, t, i: predict(model, x, t, cond.expand(len(x)), uncond.expand(len(x)), guidance_at(g, i / max(n - 1, 1), decay), **kw)
 

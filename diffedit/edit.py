@@ -9,7 +9,7 @@ import numpy as np, torch, torch.nn.functional as F
 from PIL import Image
 from torch import Tensor
 from .core import SDModel, Cond, to_image, pad_to, randn
-from .ddim import Inversion, invert, ddim_loop, guided
+from .ddim import Inversion, invert, ddim_loop, guided, check_guidance
 from .mask import Mask, diffedit_mask, fit, check_size
 from .caption import load_captioner
 
@@ -93,6 +93,7 @@ def user_mask(
     size:tuple[int,int],               # (w, h) of the picture
     scale:int,                         # the VAE's scale
     grid:tuple[int,int]|None=None,     # (h, w) of the latent grid of the picture once resized; None: not resized
+    multiple:int|None=None,            # what the picture is padded to when encoded (`model.size_multiple`); default `scale`
 )->Mask:
     "A `Mask` from a picture-sized PIL image, array or tensor, nonzero where the picture may change"
     if isinstance(mask, Image.Image): mask = np.asarray(mask.convert('L'))
@@ -101,7 +102,8 @@ def user_mask(
         raise ValueError(f"mask must be {size[1]}x{size[0]} (the image's height x width), got {tuple(m.shape)}")
     b = (m > 0).float()[None, None]
     if grid is not None: lat = F.adaptive_max_pool2d(b, tuple(grid))[0, 0]; return Mask(lat, lat, stretch=True)
-    lat = F.max_pool2d(F.pad(b, (0, -b.shape[-1] % scale, 0, -b.shape[-2] % scale)), scale)[0, 0]   # padded with 0: no picture there
+    m_ = multiple or scale
+    lat = F.max_pool2d(F.pad(b, (0, -b.shape[-1] % m_, 0, -b.shape[-2] % m_)), scale)[0, 0]   # padded with 0: no picture there
     return Mask(lat, lat)
 
 # %% ../nbs/05_edit.ipynb #843fda7f
@@ -150,7 +152,7 @@ def edit(
     **kwargs,                      # decoding options: `decay`, `rescale`, `phi` (see `decode`)
 )->EditResult|list[EditResult]:
     "Edit `image` from `ref` to `query` with DiffEdit: mask, encode, decode with the mask"
-    check_size(size)
+    check_size(size); check_guidance(model, negative, **{k: v for k, v in kwargs.items() if k in ('rescale', 'phi')})
     ims = [to_image(i) for i in image] if isinstance(image, (list, tuple)) else [to_image(image)]
     qs = [query] if isinstance(query, (str, Tensor, Cond)) else list(query)
     if not ims or not qs: raise ValueError("give at least one picture and one query")
@@ -168,7 +170,8 @@ def edit(
     def gen():   # the same draws for every edit, whatever else the call edits
         if generator is not None: return torch.Generator(generator.device).set_state(state)
         return torch.Generator().manual_seed(seed) if seed is not None else None
-    ms = _masks(model, z0, refs, src, qs, [None if m is None else user_mask(m, isz, sc, z0.shape[-2:] if resized else None) for m in masks],
+    ms = _masks(model, z0, refs, src, qs, [None if m is None else user_mask(m, isz, sc, z0.shape[-2:] if resized else None, model.size_multiple)
+                 for m in masks],
                 gen, threshold=threshold, n=n, strength=mask_strength, steps=steps, **(mask_kw or {}))
     inv = invert(model, z0, steps, strength, progress=progress)     # every picture in one batch; shared by its queries
     lat = decode(model, Inversion(inv.latents[:, src], inv.levels, inv.timesteps), qs, torch.stack([m.mask[None].to(z0.device) for m in ms]),
