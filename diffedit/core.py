@@ -616,7 +616,7 @@ class FlowModel(SDModel):
     "What the flow-matching families share: a transformer predicting the velocity `eps - x0` at `x = (1 - s) x0 + s eps`"
     default_guidance = 7.   # as the SD3 pipeline
     max_sequence_length = 256
-    def _init(self, **parts):
+    def __init__(self, **parts):   # the parts, under their pipeline's names
         for k, v in parts.items(): setattr(self, k, v)
         self.emb_cache, self.hooks, self._exec_device = OrderedDict(), [], None
     @property
@@ -632,8 +632,8 @@ class SD3Model(FlowModel):
                  tokenizer:CLIPTokenizer, text_encoder_2:CLIPTextModelWithProjection, tokenizer_2:CLIPTokenizer,
                  text_encoder_3:T5EncoderModel|None, tokenizer_3:T5Tokenizer|None, scheduler:FlowMatchEulerDiscreteScheduler,
                  clip_skip:int|None=None):
-        self._init(vae=vae, transformer=transformer, text_encoder=text_encoder, tokenizer=tokenizer, text_encoder_2=text_encoder_2,
-                   tokenizer_2=tokenizer_2, text_encoder_3=text_encoder_3, tokenizer_3=tokenizer_3, scheduler=scheduler, clip_skip=clip_skip)
+        super().__init__(vae=vae, transformer=transformer, text_encoder=text_encoder, tokenizer=tokenizer, text_encoder_2=text_encoder_2,
+                         tokenizer_2=tokenizer_2, text_encoder_3=text_encoder_3, tokenizer_3=tokenizer_3, scheduler=scheduler, clip_skip=clip_skip)
         if tokenizer_3 is not None: self.max_sequence_length = min(self.max_sequence_length, tokenizer_3.model_max_length)
     @property
     def encoders(self)->list[tuple]:
@@ -648,8 +648,8 @@ class FluxModel(FlowModel):
     patch = 2   # the transformer reads 2x2 latent patches, packed into tokens
     def __init__(self, vae:AutoencoderKL, transformer:FluxTransformer2DModel, text_encoder:CLIPTextModel, tokenizer:CLIPTokenizer,
                  text_encoder_2:T5EncoderModel, tokenizer_2:T5Tokenizer, scheduler:FlowMatchEulerDiscreteScheduler):
-        self._init(vae=vae, transformer=transformer, text_encoder=text_encoder, tokenizer=tokenizer, text_encoder_2=text_encoder_2,
-                   tokenizer_2=tokenizer_2, scheduler=scheduler, clip_skip=None)
+        super().__init__(vae=vae, transformer=transformer, text_encoder=text_encoder, tokenizer=tokenizer, text_encoder_2=text_encoder_2,
+                         tokenizer_2=tokenizer_2, scheduler=scheduler, clip_skip=None)
         self.max_sequence_length = min(self.max_sequence_length, tokenizer_2.model_max_length)
     @property
     def encoders(self)->list[tuple]: return [(self.tokenizer, self.text_encoder), (self.tokenizer_2, self.text_encoder_2)]
