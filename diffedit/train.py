@@ -184,7 +184,7 @@ def make_flow_scheduler()->FlowMatchEulerDiscreteScheduler:
 
 # %% ../nbs/07_train.ipynb #train-flow
 def train_flow(lats:torch.Tensor, scenes:list, tok, tok3, minutes:float=60, bs:int=64, lr:float=5e-4,
-               ema:float=0.999, seed:int=0)->tuple[list, list]:
+               ema:float=0.999, seed:int=0, steps:int|None=None)->tuple[list, list]:
     "Train `make_flow_transformer()` and `make_flow_text_encoders` on `lats` (shifted, scaled) captioned from `scenes`, flow matching; EMA modules and losses"
     torch.manual_seed(seed); rng = np.random.default_rng(seed)
     mods = [make_flow_transformer(), *make_flow_text_encoders(tok, tok3)]
@@ -194,7 +194,7 @@ def train_flow(lats:torch.Tensor, scenes:list, tok, tok3, minutes:float=60, bs:i
     opt = torch.optim.AdamW(params, lr, weight_decay=0.01)
     avg = [AveragedModel(m, multi_avg_fn=get_ema_multi_avg_fn(ema)) for m in mods]
     log, end = [], time.time() + 60 * minutes
-    while time.time() < end:
+    while time.time() < end and (steps is None or len(log) < steps):   # `minutes`, or `steps` if fewer
         i = torch.from_numpy(rng.integers(0, len(lats), bs))
         c = model._encode_text([random_caption(scenes[j], rng) for j in i])
         x0, eps, s = lats[i], torch.randn_like(lats[i]), torch.sigmoid(torch.randn(bs))   # logit-normal levels, as SD3
