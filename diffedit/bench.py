@@ -21,8 +21,8 @@ from .ddim import invert
 __all__ = ['RUNNERS', 'REF', 'QUERY', 'SDXL_UNET', 'XL_RUNNERS', 'MEMORY_OPTIONS', 'CPU_MEMORY', 'Passes', 'peak_memory',
            'diffusers_pipe', 'run_diffusers', 'run_ours', 'run_ours_as_diffusers', 'runners', 'timed', 'compare',
            'sd15_random', 'configs', 'fresh_peak_mb', 'main', 'table', 'sdxl_random', 'ledits_pipe', 'run_ledits',
-           'xl_runners', 'xl_cpu', 'xl_table', 'sd15_folder', 'matmul_tflops', 'unet_speed', 'memory_row', 'gpu_main',
-           'gpu_table', 'edit_peak', 'cpu_memory']
+           'xl_runners', 'xl_cpu', 'xl_table', 'sd15_folder', 'matmul_tflops', 'unet_speed', 'memory_row',
+           'batch_speed', 'gpu_main', 'gpu_table', 'edit_peak', 'cpu_memory']
 
 # %% ../nbs/10_bench.ipynb #80f7c12b
 class Passes:
@@ -316,6 +316,16 @@ def _free():
     import gc; gc.collect()
     if torch.cuda.is_available(): torch.cuda.empty_cache()
 
+def batch_speed(model:SDModel, image:Image.Image, sizes=(1, 4, 8), n:int=8, steps:int=50)->dict:
+    "Pictures per second of `edit` on `n` pictures, `b` a call, for each `b` in `sizes`: `diffedit batch --batch-size b`, files aside"
+    out = {}
+    for b in sizes:
+        f = lambda: edit(model, [image] * b, REF, [QUERY] * b, steps=steps, seed=0, progress=False)
+        f(); _sync(model.device); t = time.perf_counter()
+        for _ in range(max(1, n // b)): f()
+        _sync(model.device); out[b] = max(1, n // b) * b / (time.perf_counter() - t)
+    return out
+
 def _xl_row(make, px, steps, reps)->dict:
     "Ours beside LEdits++ on an SDXL model from `make()`, and the UNet's speed"
     model = make()
@@ -330,6 +340,7 @@ def _stages(folder, dev, px, steps, reps, dtypes, compile, sdxl=None, xl_px=1024
     st = {f'{name(dt)}': ('rows', lambda dt=dt: rows(dt, False)) for dt in dtypes}
     st.update({o: ('memory', lambda kw=kw: memory_row(folder, dev, dtypes[0], image, steps, **kw)) for o, kw in MEMORY_OPTIONS.items()
                if dev.type == 'cuda' or not kw.get('offload')})
+    st[f'{name(dtypes[0])}, {px}px'] = ('batch', lambda: batch_speed(load_model(folder, dev, dtypes[0], vae_dtype=dtypes[0]), image, steps=steps))
     if compile: st[f'{name(dtypes[-1])}, compiled'] = ('rows', lambda: rows(dtypes[-1], True))   # one dtype: each compile costs minutes
     if sdxl: st[f'SDXL, {xl_px}px'] = ('xl', lambda: _xl_row(sdxl, xl_px, steps, reps))
     return st
@@ -347,10 +358,10 @@ def gpu_main(
     xl_px:int=1024,             # SDXL's picture size
     show:bool=True,             # print the tables
 )->dict:
-    "The GPU benchmark: float16 and bfloat16, compiled or not, ours beside diffusers; memory options; the UNet's TFLOP/s; SDXL"
+    "The GPU benchmark: float16 and bfloat16, compiled or not, ours beside diffusers; memory options; the UNet's TFLOP/s; pictures/s by batch size; SDXL"
     import tempfile
     dev = torch.device(device)
-    res = dict(meta=_meta(dev), rows={}, memory={}, xl={}, errors={})
+    res = dict(meta=_meta(dev), rows={}, memory={}, batch={}, xl={}, errors={})
     if dev.type == 'cuda': res['meta']['matmul_bf16_tflops'] = matmul_tflops(dev)
     res['meta'].update(px=px, steps=steps, xl_px=xl_px)
     folder = folder or sd15_folder(Path(tempfile.mkdtemp())/'sd15')
@@ -384,6 +395,8 @@ def gpu_table(res:dict)->str:
         u = r['unet']; L.append(f"| {name} | {u['gflop_per_image']:.4g} | {u['ms_per_call']:.1f} | {u['tflops']:.3g} |" + (f" {u['tflops'] / peak:.0%} |" if peak else ''))
     L += ['', '| memory option (ours, ' + str(next(iter(res['rows']), '')).split(',')[0] + ') | s per edit | peak MB above weights | peak MB in all |', '|---|---|---|---|']
     L += [f"| {k} | {v['s']:.2f} | {_mb(v, 'peak_mb')} | {_mb(v, 'total_mb')} |" for k, v in res['memory'].items()]
+    for name, r in res.get('batch', {}).items():
+        L += ['', f"| pictures a call ({name}) | pictures/s |", '|---|---|'] + [f"| {b} | {v:.3g} |" for b, v in r.items()]
     if res.get('xl'):
         L += ['', f"| SDXL architecture, bfloat16, {m.get('xl_px')}x{m.get('xl_px')} | runner | median s | UNet evals | peak MB above weights | peak MB in all | UNet TFLOP/s at batch 2 |",
               '|---|---|---|---|---|---|---|']
