@@ -6,6 +6,7 @@
 from __future__ import annotations
 import csv, json, math, os, re, time
 from dataclasses import dataclass, field
+from typing import Callable
 from pathlib import Path
 import numpy as np, torch
 from PIL import Image
@@ -218,7 +219,7 @@ def _edit_rows(model:SDModel, rows:list, captioner):
                 mask=[None if r.mask is None else Image.open(r.mask) for r in rows], seed=seed, progress=False,
                 captioner=captioner, mask_kw=dict(close=close, fill=fill), **o)
 
-def run_chunk(model:SDModel, rows:list, out_dir:Path, captioner=None, process:int=0)->list[dict]:
+def run_chunk(model:SDModel, rows:list, out_dir:Path, captioner:str|Callable|None=None, process:int=0)->list[dict]:
     "Edit `rows`, write each one's two files and its results.jsonl line; a failure is the row's result, not the run's end"
     t0 = time.perf_counter()
     try: res = _edit_rows(model, rows, captioner)
@@ -250,11 +251,11 @@ def summary(p:Plan, seconds:float)->dict:
 
 # %% ../nbs/13_batch.ipynb #b-runbatch
 def run_batch(
-    model:SDModel,          # the model every row is edited with
-    p:Plan,                 # from `plan`
-    captioner=None,         # for rows without `ref`: a captioner, hub id or folder (default BLIP base)
-    state=None,             # accelerate's `PartialState` (default: this process's); each process edits its share
-    progress:bool=True,     # a progress bar (on the main process)
+    model:SDModel,                      # the model every row is edited with
+    p:Plan,                             # from `plan`
+    captioner:str|Callable|None=None,   # for rows without `ref`: a captioner, hub id or folder (default BLIP base)
+    state:PartialState|None=None,       # accelerate's (default: this process's); each process edits its share
+    progress:bool=True,                 # a progress bar (on the main process)
 )->dict:
     "Edit the rows of `p`, this process's share of its chunks; the run's `summary`"
     state = state or PartialState()

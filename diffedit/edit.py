@@ -4,6 +4,7 @@
 
 # %% ../nbs/05_edit.ipynb #19f4b781
 from __future__ import annotations
+import math, numbers
 from dataclasses import dataclass, replace
 import numpy as np, torch, torch.nn.functional as F
 from PIL import Image
@@ -14,7 +15,7 @@ from .mask import Mask, diffedit_mask, fit, check_size
 from .caption import load_captioner
 
 # %% auto #0
-__all__ = ['decode', 'sdedit', 'feathered', 'paste_back', 'EditResult', 'user_mask', 'edit']
+__all__ = ['decode', 'sdedit', 'feathered', 'paste_back', 'EditResult', 'user_mask', 'check_edit', 'edit']
 
 # %% ../nbs/05_edit.ipynb #cbe8e0f0
 @torch.inference_mode()
@@ -106,6 +107,37 @@ def user_mask(
     lat = F.max_pool2d(F.pad(b, (0, -b.shape[-1] % m_, 0, -b.shape[-2] % m_)), scale)[0, 0]   # padded with 0: no picture there
     return Mask(lat, lat)
 
+# %% ../nbs/05_edit.ipynb #check-edit
+def _number(name:str, v, lo:float, hi:float=math.inf, lo_open:bool=False, whole:bool=False):
+    "`v` if it is a finite number (a whole one if `whole`) from `lo` to `hi`, else an error naming `name`"
+    ok = isinstance(v, numbers.Integral if whole else numbers.Real) and not isinstance(v, bool) and math.isfinite(v)
+    if ok and (lo < v if lo_open else lo <= v) and v <= hi: return int(v) if whole else v
+    rng = f"in {'(' if lo_open else '['}{lo}, {hi}]" if hi < math.inf else f"{'>' if lo_open else '>='} {lo}"
+    raise ValueError(f"{name} must be {'a whole number ' if whole else 'a finite number ' if hi == math.inf else ''}{rng}, got {v!r}")
+
+_OPTS = dict(decay=(None, 'linear', 'cosine'), rescale=(None, 'pred', 'update', 'both'))
+_MASK_KW = ('close', 'fill', 'quantile', 'ratio', 'guidance', 'max_batch')
+
+def _check_options(callback, mask_kw:dict, kwargs:dict):
+    "`edit`'s options that are names, functions or mask settings, checked before any model work"
+    if bad := sorted(set(kwargs) - {*_OPTS, 'phi'}): raise ValueError(f"edit has no option {bad[0]!r}: its decoding options are decay, rescale and phi")
+    for k, ok in _OPTS.items():
+        if kwargs.get(k) not in ok: raise ValueError(f"{k} must be one of {', '.join(map(repr, ok))}, got {kwargs[k]!r}")
+    if 'phi' in kwargs: _number('phi', kwargs['phi'], 0, 1)
+    if callback is not None and not callable(callback): raise ValueError(f"callback must be a function (it gets a dict after each step), got {callback!r}")
+    if bad := sorted(set(mask_kw) - set(_MASK_KW)): raise ValueError(f"mask_kw has no option {bad[0]!r}: they are {', '.join(_MASK_KW)}")
+    for k, lo, hi, op, wh in (('quantile', 0, 1, True, False), ('ratio', 0, math.inf, True, False), ('guidance', 0, math.inf, False, False),
+                              ('close', 0, math.inf, False, True), ('max_batch', 1, math.inf, False, True)):
+        if mask_kw.get(k) is not None: _number(f"mask_kw['{k}']", mask_kw[k], lo, hi, op, wh)
+
+def check_edit(steps, strength, guidance, n, mask_strength, threshold, seed, callback=None, mask_kw=None, **kwargs)->tuple:
+    "Refuse `edit`'s bad settings before any model work, each error naming its parameter; `steps`, `n`, `seed` as Python ints"
+    if guidance is not None: _number('guidance', guidance, 0)
+    _number('strength', strength, 0, 1, lo_open=True); _number('mask_strength', mask_strength, 0, 1, lo_open=True)
+    _number('threshold', threshold, 0, 1); _check_options(callback, mask_kw or {}, kwargs)
+    return (_number('steps', steps, 1, whole=True), _number('n (noise draws)', n, 1, whole=True),
+            None if seed is None else _number('seed', seed, 0, 2**64 - 1, whole=True))
+
 # %% ../nbs/05_edit.ipynb #843fda7f
 def _per(x, k:int, what:str, per:str='picture')->list:
     "`x` once per picture (or edit): a list of `k`, or one value for all"
@@ -152,9 +184,11 @@ def edit(
     **kwargs,                      # decoding options: `decay`, `rescale`, `phi` (see `decode`)
 )->EditResult|list[EditResult]:
     "Edit `image` from `ref` to `query` with DiffEdit: mask, encode, decode with the mask"
+    steps, n, seed = check_edit(steps, strength, guidance, n, mask_strength, threshold, seed, callback, mask_kw, **kwargs)
     check_size(size); check_guidance(model, negative, **{k: v for k, v in kwargs.items() if k in ('rescale', 'phi')})
+    qs = [query] if isinstance(query, (str, Tensor, Cond)) else list(query) if isinstance(query, (list, tuple)) else [None]
+    if not all(isinstance(q, (str, Tensor, Cond)) for q in qs): raise ValueError(f"query must be a text, a list of texts or a conditioning of your own, got {query!r}")
     ims = [to_image(i) for i in image] if isinstance(image, (list, tuple)) else [to_image(image)]
-    qs = [query] if isinstance(query, (str, Tensor, Cond)) else list(query)
     if not ims or not qs: raise ValueError("give at least one picture and one query")
     if seed is not None and generator is not None: raise ValueError("give a seed or a generator, not both")
     src = list(range(len(ims))) if len(ims) > 1 else [0] * len(qs)           # the picture of each edit
@@ -176,6 +210,8 @@ def edit(
     inv = invert(model, z0, steps, strength, progress=progress)     # every picture in one batch; shared by its queries
     lat = decode(model, Inversion(inv.latents[:, src], inv.levels, inv.timesteps), qs, torch.stack([m.mask[None].to(z0.device) for m in ms]),
                  guidance, negative, callback=callback, progress=progress, **kwargs)[-1]
+    if not torch.isfinite(lat).all(): raise ValueError("The decoding gave NaN or infinite latents (float16 overflowing, or a model "
+                                                       "that returns them): load the model in bfloat16 or float32")
     paste, feather = resized if paste_back is None else paste_back, 2. * max(isz) / max(ws)   # feather: 2 pixels of the edited picture
     ms = [replace(m, stretch=resized) for m in ms]   # a resized picture's grid covers the whole input
     res = [EditResult(*_at_input(o, ims[i], m, sc, paste, feather), l[None], m.mask,
