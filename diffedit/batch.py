@@ -9,15 +9,16 @@ from dataclasses import dataclass, field
 from typing import Callable
 from pathlib import Path
 import numpy as np, torch
-from PIL import Image
+from PIL import Image, ImageOps
+from PIL.PngImagePlugin import PngInfo
 from .core import SDModel, to_image
 from .edit import edit
 from accelerate import PartialState
 from tqdm.auto import tqdm
 
 # %% auto #0
-__all__ = ['OPTIONS', 'DEFAULTS', 'Row', 'out_paths', 'read_results', 'done_ids', 'Plan', 'plan', 'run_chunk', 'summary',
-           'run_batch']
+__all__ = ['OPTIONS', 'DEFAULTS', 'MARK', 'Row', 'out_paths', 'read_results', 'done_ids', 'ours', 'Plan', 'plan', 'run_chunk',
+           'summary', 'run_batch']
 
 # %% ../nbs/13_batch.ipynb #b-opts
 def _int(lo:int, hi:int|None=None):
@@ -83,22 +84,33 @@ class Row:
     opts:dict=field(default_factory=dict)   # the edit options, the command's defaults filled in
     size:tuple=()          # the picture's (w, h), as `to_image` turns it
 
+    @property
+    def key(self)->str:
+        "What decides this row's edit: a result with another key is not this row's"
+        return json.dumps([str(self.image), self.query, self.ref, self.mask and str(self.mask), self.opts], sort_keys=True)
+
 # %% ../nbs/13_batch.ipynb #b-records
 _ID = re.compile(r'[\w][\w.-]{0,199}')
 _COLS = ('id', 'image', 'query', 'ref', 'mask', *OPTIONS)
 
 def _records(path:Path):
     "(line, dict) of a JSON Lines or CSV manifest; a line that cannot be read gives (line, error)"
-    with open(path, newline='', encoding='utf-8') as f:
-        if path.suffix.lower() == '.csv':
-            rd = csv.DictReader(f)
-            for d in rd: yield rd.line_num, {k: v for k, v in d.items() if v not in ('', None)}
-            return
-        for i, s in enumerate(f, 1):
-            if not s.strip(): continue
-            try: d = json.loads(s)
-            except json.JSONDecodeError as e: yield i, f"not JSON ({e.msg}, column {e.colno})"; continue
-            yield i, {k: v for k, v in d.items() if v is not None} if isinstance(d, dict) else f"a JSON object is due, got {type(d).__name__}"
+    with open(path, newline='', encoding='utf-8-sig') as f:   # -sig: a byte-order mark, as spreadsheets write, is not part of a name
+        try: yield from _csv(f) if path.suffix.lower() == '.csv' else _jsonl(f)
+        except (csv.Error, UnicodeDecodeError) as e: raise ValueError(f"manifest {path}: cannot read it ({e}): save it as UTF-8 text") from None
+
+def _csv(f):
+    rd = csv.DictReader(f)
+    for d in rd:
+        if None in d: yield rd.line_num, "more cells than the header has names"; continue
+        yield rd.line_num, {k.strip(): v for k, v in d.items() if v not in ('', None)}
+
+def _jsonl(f):
+    for i, s in enumerate(f, 1):
+        if not s.strip(): continue
+        try: d = json.loads(s)
+        except json.JSONDecodeError as e: yield i, f"not JSON ({e.msg}, column {e.colno})"; continue
+        yield i, {k: v for k, v in d.items() if v is not None} if isinstance(d, dict) else f"a JSON object is due, got {type(d).__name__}"
 
 def _picture_size(p:Path)->tuple:
     "(w, h) of the picture at `p` as `to_image` turns it (EXIF orientation), reading its header only"
@@ -112,17 +124,20 @@ def _row(line:int, d:dict, root:Path, defaults:dict)->Row:
     for k in ('id', 'image', 'query'):
         if k not in d: raise ValueError(f"no {k!r}: every row needs id, image and query")
     rid = str(d['id']) if isinstance(d['id'], (str, int)) and not isinstance(d['id'], bool) else ''
-    if not _ID.fullmatch(rid): raise ValueError(f"id {d['id']!r}: letters, digits, '.', '_' and '-', not starting with '.' (it names the output files)")
+    if not _ID.fullmatch(rid) or rid.lower().endswith('.mask'):
+        raise ValueError(f"id {d['id']!r}: letters, digits, '.', '_' and '-', not starting with '.' nor ending in '.mask' (it names the output files)")
     for k in ('image', 'query', 'ref', 'mask'):
         if k in d and (not isinstance(d[k], str) or not d[k].strip()): raise ValueError(f"{k} {d[k]!r}: a non-empty text is due")
     opts = dict(defaults, **{k: _opt(k, v) for k, v in d.items() if k in OPTIONS})
+    for k in ('strength', 'mask_strength'):
+        if int(opts['steps'] * opts[k]) < 1: raise ValueError(f"{k} {opts[k]} of {opts['steps']} steps is no step at all: raise steps or {k}")
     r = Row(line, rid, root/d['image'], d['query'], d.get('ref'), root/d['mask'] if 'mask' in d else None, opts)
     for k in ('image', 'mask'):
         p = getattr(r, k)
         if p is None: continue
         if not p.is_file(): raise ValueError(f"{k} {d[k]!r}: no such file ({p})")
         try: sz = _picture_size(p)
-        except (OSError, ValueError) as e: raise ValueError(f"{k} {d[k]!r}: cannot read it ({e.__class__.__name__}: {e})") from None
+        except (OSError, ValueError, Image.DecompressionBombError) as e: raise ValueError(f"{k} {d[k]!r}: cannot read it ({e.__class__.__name__}: {e})") from None
         if k == 'image': r.size = sz
         elif sz != r.size: raise ValueError(f"mask {d[k]!r} is {sz[0]}x{sz[1]}, its picture {r.size[0]}x{r.size[1]}: give a mask of the picture's size")
     return r
@@ -142,9 +157,19 @@ def read_results(out_dir:Path)->dict:
         if isinstance(d, dict) and d.get('status') in ('done', 'failed'): last[d.get('id')] = d   # 'bad' lines report, they hold no edit
     return last
 
-def done_ids(out_dir:Path)->set:
-    "The ids whose last result is 'done' and whose two files are there"
-    return {k for k, d in read_results(out_dir).items() if d.get('status') == 'done' and all(p.exists() for p in out_paths(out_dir, k))}
+def done_ids(out_dir:Path, rows:list)->set:
+    "The ids of `rows` whose last result is 'done', for the row as it is now (same picture, texts, mask, options), with both files there"
+    last = read_results(out_dir)
+    return {r.id for r in rows if last.get(r.id, {}).get('status') == 'done' and last[r.id].get('key') == r.key
+            and all(p.exists() for p in out_paths(out_dir, r.id))}
+
+MARK = 'diffedit batch'   # the PNG 'Software' text of the files a run writes: a file without it is not ours to replace
+
+def ours(p:Path)->bool:
+    "Whether the picture at `p` was written by a batch run"
+    try:
+        with Image.open(p) as im: return im.info.get('Software') == MARK
+    except Exception: return False
 
 # %% ../nbs/13_batch.ipynb #b-plan-cls
 @dataclass
@@ -177,7 +202,7 @@ def plan(
     if not manifest.is_file(): raise ValueError(f"manifest {manifest}: no such file")
     if out_dir.exists() and not out_dir.is_dir(): raise ValueError(f"--out-dir {out_dir} is a file: give a folder")
     if not isinstance(batch_size, int) or batch_size < 1: raise ValueError(f"batch_size {batch_size!r}: a whole number >= 1")
-    defaults = {k: v if v is None else _opt(k, v) for k, v in dict(DEFAULTS, **(defaults or {})).items()}
+    defaults = {k: v if v is None and k in ('guidance', 'size', 'paste_back') else _opt(k, v) for k, v in dict(DEFAULTS, **(defaults or {})).items()}
     rows, bad, seen = [], [], {}
     for line, d in _records(manifest):
         try:
@@ -186,23 +211,23 @@ def plan(
             if r.id.lower() in seen: raise ValueError(f"id {r.id!r} is also on line {seen[r.id.lower()]}: ids name the outputs, give each row its own")
             seen[r.id.lower()] = line; rows.append(r)
         except ValueError as e: bad.append((line, d.get('id') if isinstance(d, dict) else None, str(e)))
-    ins = {p.resolve() for r in rows for p in (r.image, r.mask) if p is not None}
+    inode = lambda p: (p.stat().st_dev, p.stat().st_ino)   # the same file under any spelling (case-insensitive disks, links)
+    ins = {inode(p) for r in rows for p in (r.image, r.mask) if p is not None}
     for r in rows:
-        if any(p.resolve() in ins for p in out_paths(out_dir, r.id)):
+        if any(p.exists() and inode(p) in ins for p in out_paths(out_dir, r.id)):
             bad.append((r.line, r.id, f"id {r.id!r}: its output would replace an input picture in {out_dir}: choose another --out-dir"))
     bad_lines = {b[0] for b in bad}; rows = [r for r in rows if r.line not in bad_lines]
-    done = set() if overwrite else done_ids(out_dir)
-    if not overwrite and not (out_dir/'results.jsonl').exists():
-        if theirs := [p for r in rows for p in out_paths(out_dir, r.id) if p.exists()]:
-            raise ValueError(f"{theirs[0]} exists and {out_dir} has no results.jsonl (not a batch run's folder): pass --overwrite to replace such files, or choose another --out-dir")
+    if not overwrite and (theirs := [p for r in rows for p in out_paths(out_dir, r.id) if p.exists() and not ours(p)]):
+        raise ValueError(f"{theirs[0]} exists and no batch run wrote it: pass --overwrite to replace such files, or choose another --out-dir")
+    done = set() if overwrite else done_ids(out_dir, rows)
     todo = [r for r in rows if r.id not in done]
     return Plan(todo, _chunks(todo, batch_size), sorted(r.id for r in rows if r.id in done), sorted(bad, key=lambda b: b[0]), out_dir)
 
 # %% ../nbs/13_batch.ipynb #b-save
 def _save(im:Image.Image, path:Path):
     "Write `im` as PNG through a temporary file and a rename: a kill leaves the old file or the new one, never half of one"
-    tmp = path.with_name(f'.{path.name}.{os.getpid()}.tmp')
-    im.save(tmp, format='PNG'); os.replace(tmp, path)
+    tmp, info = path.with_name(f'.{path.name}.{os.getpid()}.tmp'), PngInfo()
+    info.add_text('Software', MARK); im.save(tmp, format='PNG', pnginfo=info); os.replace(tmp, path)
 
 def _log(out_dir:Path, d:dict):
     "Append one results.jsonl line in a single write (whole lines, even from several processes)"
@@ -216,36 +241,40 @@ def _edit_rows(model:SDModel, rows:list, captioner):
     o = dict(rows[0].opts); seed = o.pop('seed'); o['decay'] = None if o['decay'] == 'none' else o['decay']
     close, fill = o.pop('close'), o.pop('fill')
     return edit(model, [to_image(r.image) for r in rows], [r.ref for r in rows], [r.query for r in rows],
-                mask=[None if r.mask is None else Image.open(r.mask) for r in rows], seed=seed, progress=False,
+                mask=[None if r.mask is None else ImageOps.exif_transpose(Image.open(r.mask)) for r in rows], seed=seed, progress=False,
                 captioner=captioner, mask_kw=dict(close=close, fill=fill), **o)
 
 def run_chunk(model:SDModel, rows:list, out_dir:Path, captioner:str|Callable|None=None, process:int=0)->list[dict]:
     "Edit `rows`, write each one's two files and its results.jsonl line; a failure is the row's result, not the run's end"
     t0 = time.perf_counter()
     try: res = _edit_rows(model, rows, captioner)
-    except Exception as e:
-        if len(rows) > 1: return [d for r in rows for d in run_chunk(model, [r], out_dir, captioner, process)]   # find the row that fails
-        res = [e]
-    dt, logs = (time.perf_counter() - t0) / len(rows), []
-    for r, x in zip(rows, res):
-        d = dict(id=r.id, line=r.line, image=str(r.image), query=r.query, seconds=round(dt, 3), process=process, settings=r.opts)
-        if isinstance(x, Exception): d.update(status='failed', error=f"{x.__class__.__name__}: {x}")
-        else:
-            im_p, mk_p = out_paths(out_dir, r.id); _save(x.image, im_p); _save(x.mask, mk_p)
-            d.update(status='done', ref=x.ref, mask_area=round(float(np.asarray(x.mask).mean() / 255), 4))
-        _log(out_dir, d); logs.append(d)
-    return logs
+    except Exception as e: res = [e.with_traceback(None)]   # no frames kept: the memory of the failed call is freed
+    if len(rows) > 1 and isinstance(res[0], Exception):   # find the row that fails (one at a time may fit where all did not)
+        if torch.cuda.is_available(): torch.cuda.empty_cache()
+        return [d for r in rows for d in run_chunk(model, [r], out_dir, captioner, process)]
+    dt = (time.perf_counter() - t0) / len(rows)
+    return [_finish(r, x, out_dir, dt, process) for r, x in zip(rows, res)]
+
+def _finish(r:Row, x, out_dir:Path, dt:float, process:int)->dict:
+    "Write a row's two files (if it was edited) and its results.jsonl line"
+    d = dict(id=r.id, line=r.line, image=str(r.image), query=r.query, seconds=round(dt, 3), process=process, settings=r.opts, key=r.key)
+    try:
+        if isinstance(x, Exception): raise x
+        for p, im in zip(out_paths(out_dir, r.id), (x.image, x.mask)): _save(im, p)
+        d.update(status='done', ref=x.ref, mask_area=round(float(np.asarray(x.mask).mean() / 255), 4))
+    except Exception as e: d.update(status='failed', error=f"{e.__class__.__name__}: {e}")
+    _log(out_dir, d); return d
 
 # %% ../nbs/13_batch.ipynb #b-summary
 def _prepare(p:Plan):
     "Before any process edits: the folder, no temporary files of a killed run, the bad rows' results"
     p.out_dir.mkdir(parents=True, exist_ok=True)
-    for t in p.out_dir.glob('.*.tmp'): t.unlink()
+    for t in p.out_dir.glob('.*.png.*.tmp'): t.unlink()
     for line, rid, err in p.bad: _log(p.out_dir, dict(id=rid, line=line, status='bad', error=err))
 
 def summary(p:Plan, seconds:float)->dict:
     "What the run did: rows done, failed, skipped (done before), bad; pictures per second"
-    st = [read_results(p.out_dir).get(r.id, {}).get('status') for r in p.rows]
+    last = read_results(p.out_dir); st = [last.get(r.id, {}).get('status') for r in p.rows]
     return dict(done=st.count('done'), failed=st.count('failed'), skipped=len(p.skipped), bad=len(p.bad),
                 seconds=round(seconds, 2), per_second=round(st.count('done') / max(seconds, 1e-9), 3))
 

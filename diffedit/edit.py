@@ -135,8 +135,10 @@ def check_edit(steps, strength, guidance, n, mask_strength, threshold, seed, cal
     if guidance is not None: _number('guidance', guidance, 0)
     _number('strength', strength, 0, 1, lo_open=True); _number('mask_strength', mask_strength, 0, 1, lo_open=True)
     _number('threshold', threshold, 0, 1); _check_options(callback, mask_kw or {}, kwargs)
-    return (_number('steps', steps, 1, whole=True), _number('n (noise draws)', n, 1, whole=True),
-            None if seed is None else _number('seed', seed, 0, 2**64 - 1, whole=True))
+    steps = _number('steps', steps, 1, whole=True)
+    for k, s in (('strength', strength), ('mask_strength', mask_strength)):
+        if int(steps * s) < 1: raise ValueError(f"{k} {s} of {steps} steps is no step at all: raise steps or {k}")
+    return steps, _number('n (noise draws)', n, 1, whole=True), None if seed is None else _number('seed', seed, -2**63, 2**64 - 1, whole=True)
 
 # %% ../nbs/05_edit.ipynb #843fda7f
 def _per(x, k:int, what:str, per:str='picture')->list:
