@@ -4,7 +4,8 @@
 
 # %% ../nbs/12_app.ipynb #60a286fc
 from __future__ import annotations
-import base64, io, json, threading, time
+import base64, binascii, inspect, io, json, math, re, socket, sys, threading, time, warnings
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from importlib.resources import files
@@ -12,14 +13,14 @@ import numpy as np, torch
 from PIL import Image
 from .core import SDModel, to_image
 from .mask import Mask, segment
-from .edit import edit
+from .edit import edit, check_edit
 from .caption import BLIP, load_captioner
 from .viz import overlay
 from fastcore.basics import patch
 
 # %% auto #0
-__all__ = ['MAX_MEGAPIXELS', 'PAGE', 'to_data_url', 'from_data_url', 'TooLarge', 'open_upload', 'App', 'make_server',
-           'threshold_slider']
+__all__ = ['MAX_MEGAPIXELS', 'MAX_UPLOAD_MB', 'PAGE', 'to_data_url', 'from_data_url', 'TooLarge', 'open_upload', 'Busy', 'App',
+           'make_server', 'threshold_slider']
 
 # %% ../nbs/12_app.ipynb #1808df8b
 def to_data_url(im:Image.Image)->str:
@@ -28,10 +29,15 @@ def to_data_url(im:Image.Image)->str:
     return 'data:image/png;base64,' + base64.b64encode(buf.getvalue()).decode()
 
 def from_data_url(url:str)->Image.Image:
-    "The picture in a data URL (any format PIL reads)"
+    "The picture in a base64 data URL (any format PIL reads), opened: only its header is read yet"
     if not isinstance(url, str) or not url.startswith('data:') or ',' not in url:
         raise ValueError("expected a picture as a data URL ('data:image/png;base64,...')")
-    return Image.open(io.BytesIO(base64.b64decode(url.split(',', 1)[1])))
+    head, data = url.split(',', 1)
+    if not head.endswith(';base64'): raise ValueError("the data URL is not base64: send the file as the browser's FileReader.readAsDataURL gives it")
+    try: raw = base64.b64decode(data, validate=True)
+    except binascii.Error as e: raise ValueError(f"the data URL's base64 is broken ({e}): send the file as FileReader.readAsDataURL gives it") from None
+    try: return Image.open(io.BytesIO(raw))
+    except Image.UnidentifiedImageError: raise ValueError(f"the data is not a picture ({len(raw)} bytes starting {raw[:8]!r}): send a PNG, JPEG or WebP") from None
 
 # %% ../nbs/12_app.ipynb #lim-code
 MAX_MEGAPIXELS = 40   # million pixels: larger uploads are refused before they are decoded
@@ -39,8 +45,9 @@ MAX_MEGAPIXELS = 40   # million pixels: larger uploads are refused before they a
 class TooLarge(ValueError): "A picture with more pixels than the app takes"
 
 def _too_large(w, h, limit)->TooLarge:
-    return TooLarge(f"the picture is {w}x{h} ({w * h / 1e6:.1f} megapixels); this app takes at most {limit:g} megapixels: "
-                    f"make it smaller, or start the app with a larger limit (diffedit ui --max-megapixels)")
+    return TooLarge(f"the picture is {w}x{h} ({w * h / 1e6:.1f} megapixels); this app takes at most {limit:g} megapixels: resize it "
+                    f"(it is edited at the model's own size anyway, and comes back at the size uploaded), "
+                    f"or start the app with a larger limit (diffedit ui --max-megapixels)")
 
 def open_upload(url:str, max_megapixels:float=MAX_MEGAPIXELS)->Image.Image:
     "The picture of a data URL, refused from its header when it has more than `max_megapixels` million pixels"
@@ -50,18 +57,35 @@ def open_upload(url:str, max_megapixels:float=MAX_MEGAPIXELS)->Image.Image:
     return im
 
 # %% ../nbs/12_app.ipynb #5cbdda3d
+MAX_UPLOAD_MB = 32    # MB: larger request bodies are refused unread
+
+class Busy(RuntimeError):
+    "More requests than the app queues: come back in `retry_after` seconds"
+    def __init__(self, msg:str, retry_after:int): super().__init__(msg); self.retry_after = retry_after
+
 def _gray(t)->Image.Image:
     "A map in [0, 1] as a grey PIL image"
     return Image.fromarray((t * 255).round().byte().cpu().numpy(), 'L')
 
 @dataclass
 class App:
-    "What the page asks for, done with the library: one model, one request at a time"
+    "What the page asks for, done with the library: one model, one request at a time, a few more waiting their turn"
     model:SDModel
     captioner:str|object = BLIP           # hub id, folder or `Captioner`, for an empty reference
-    max_megapixels:float = MAX_MEGAPIXELS # larger uploads are refused
+    max_megapixels:float = MAX_MEGAPIXELS # larger uploads are refused (413), from the picture's header
     size:int|str|None = None              # long side pictures are worked on at: None, the model's native size (see `edit`)
+    max_upload_mb:float = MAX_UPLOAD_MB   # larger request bodies are refused unread (413)
+    max_waiting:int = 4                   # requests that may wait behind the running one; more are told to come back (503)
+    timeout:float = 30.                   # seconds a client may stall, sending or reading, before it is dropped
     lock:threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _count:threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
+    _admitted:int = field(default=0, init=False, repr=False)     # running and waiting
+    _seconds:float = field(default=1., init=False, repr=False)   # how long the last request took
+
+    def __post_init__(self):
+        if not (isinstance(self.max_waiting, int) and self.max_waiting >= 0): raise ValueError(f"max_waiting must be a whole number >= 0, got {self.max_waiting!r}")
+        for k in ('max_megapixels', 'max_upload_mb', 'timeout'):
+            if not (isinstance(v := getattr(self, k), (int, float)) and 0 < v < math.inf): raise ValueError(f"{k} must be a number > 0, got {v!r}")
 
     def reference(self, image, ref:str)->str:
         "`ref`, or the captioner's caption of `image` when `ref` is empty"
@@ -70,66 +94,206 @@ class App:
         self.captioner = load_captioner(self.captioner, self.model.device)   # loaded once, on first use
         return self.captioner(image)
 
+# %% ../nbs/12_app.ipynb #turn-code
+@patch
+@contextmanager
+def turn(self:App):
+    "Wait for the model (one request at a time); `Busy` at once when `max_waiting` requests already wait"
+    with self._count:
+        if self._admitted > self.max_waiting:
+            s = max(1, math.ceil(self._seconds))
+            raise Busy(f"the app is busy: one request has the model and {self.max_waiting} wait for it, the most it queues; "
+                       f"try again in {s} s", s)
+        self._admitted += 1
+    try:
+        with self.lock:
+            t0 = time.perf_counter()
+            try: yield
+            finally: self._seconds = time.perf_counter() - t0
+    finally:
+        with self._count: self._admitted -= 1
+
 # %% ../nbs/12_app.ipynb #d1216b25
 @patch
 @torch.inference_mode()
-def mask(self:App, image, ref:str, query:str, steps:int=50, seed:int=0, **_)->dict:
+def mask(self:App, image:Image.Image, ref:str, query:str, steps:int=50, seed:int|None=0)->dict:
     "The soft map of DiffEdit's mask, at the picture's size, and the reference used"
-    ref = self.reference(image, ref)
-    m = segment(self.model, image, query, ref, size=self.size, steps=int(steps), generator=torch.Generator().manual_seed(int(seed)))
+    ref, gen = self.reference(image, ref), None if seed is None else torch.Generator().manual_seed(seed)
+    m = segment(self.model, image, query, ref, size=self.size, steps=steps, generator=gen)
     return dict(soft=to_data_url(_gray(m.soft_at(image.size, self.model.vae_scale))), ref=ref)
 
 @patch
-def edit(self:App, image, ref:str, query:str, mask:str|None=None, strength:float=0.8, threshold:float=0.5,
-          guidance:float=7.5, decay:str|None=None, steps:int=50, seed:int=0, **_)->dict:
+def edit(self:App, image:Image.Image, ref:str, query:str, mask:Image.Image|None=None, strength:float=0.8, threshold:float=0.5,
+          guidance:float|None=7.5, decay:str|None=None, steps:int=50, seed:int|None=0)->dict:
     "The edited picture, with the painted `mask` if given, else DiffEdit's (then its soft map too)"
-    painted = open_upload(mask, self.max_megapixels).convert('L') if mask else None
-    ref = None if painted else self.reference(image, ref)
-    r = edit(self.model, image, ref, query, mask=painted, steps=int(steps), strength=float(strength), guidance=float(guidance),
-             decay=decay, threshold=float(threshold), seed=int(seed), size=self.size, progress=False)
-    return dict(image=to_data_url(r.image), soft=None if painted else to_data_url(_gray(r.soft)), ref=ref)
+    ref = None if mask is not None else self.reference(image, ref)
+    r = edit(self.model, image, ref, query, mask=mask, steps=steps, strength=strength, guidance=guidance,
+             decay=decay, threshold=threshold, seed=seed, size=self.size, progress=False)
+    return dict(image=to_data_url(r.image), soft=None if mask is not None else to_data_url(_gray(r.soft)), ref=ref)
 
 # %% ../nbs/12_app.ipynb #895c9c29
-def _request(app:App, kind:str, body:dict)->dict:
-    "Run one request from the page: picture decoded, settings checked by the library"
-    if not isinstance(body, dict) or not isinstance(body.get('query'), str) or not body['query'].strip():
-        raise ValueError("type a query: what the picture should show")
-    if not isinstance(body.setdefault('ref', ''), str): raise ValueError("the reference must be text (or empty, for a caption)")
-    image = to_image(open_upload(body.pop('image', None), app.max_megapixels))
-    t0 = time.perf_counter()
-    with app.lock: out = getattr(app, kind)(image, **body)
-    return dict(out, seconds=time.perf_counter() - t0)
+def _fields(kind:str)->list[str]:
+    "The JSON fields of `/api/{kind}`: the parameters of `App.{kind}`"
+    return [k for k in inspect.signature(getattr(App, kind)).parameters if k != 'self']
+
+def _settings(app:App, kind:str, body:dict)->dict:
+    "The request's settings (`App.{kind}`'s defaults for those not sent), checked by `edit`'s own `check_edit`"
+    s = {k: body.get(k, p.default) for k, p in inspect.signature(getattr(App, kind)).parameters.items() if p.default is not p.empty and k != 'mask'}
+    e = inspect.signature(edit).parameters                 # what the app leaves at `edit`'s defaults
+    steps, _, seed = check_edit(s['steps'], s.get('strength', 1), s.get('guidance'), e['n'].default, e['mask_strength'].default,
+                                s.get('threshold', 0.5), s['seed'], decay=s.get('decay'))
+    top = app.model.scheduler.config.num_train_timesteps
+    if steps > top: raise ValueError(f"steps must be at most {top}, the length of the model's schedule, got {steps}")
+    return dict(s, steps=steps, seed=seed)
+
+def _upload(name:str, url, limit:float)->Image.Image:
+    "The picture of field `name`, its header read: errors name the field"
+    try: return open_upload(url, limit)
+    except TooLarge as e: raise TooLarge(f"field {name}: {e}") from None
+    except (ValueError, OSError) as e: raise ValueError(f"field {name}: {e}") from None
+
+def _parse(app:App, kind:str, body)->dict:
+    "The page's request as `App.{kind}`'s arguments, every field checked before any model work (pictures from their header)"
+    ok = _fields(kind)
+    if not isinstance(body, dict): raise ValueError(f"the body must be a JSON object with fields {', '.join(ok)}")
+    if bad := [k for k in body if k not in ok]: raise ValueError(f"field {bad[0]!r} is unknown: /api/{kind} takes {', '.join(ok)}")
+    if big := [k for k, v in body.items() if type(v) is int and abs(v) > 2**64]: raise ValueError(f"field {big[0]}: the number is out of range")
+    if not isinstance(q := body.get('query'), str) or not q.strip(): raise ValueError("field query: type a query: what the picture should show")
+    if not isinstance(ref := body.get('ref', ''), str): raise ValueError("field ref: the reference must be text (or empty, for a caption)")
+    s = _settings(app, kind, body)
+    pics = {k: _upload(k, body.get(k), app.max_megapixels) for k in ('image', 'mask') if k == 'image' or body.get(k) is not None}
+    return dict(s, **pics, ref=ref, query=q)
+
+# %% ../nbs/12_app.ipynb #request-code
+def _decoded(name:str, im:Image.Image, f)->Image.Image:
+    "`f(im)`, the picture of field `name` decoded: errors (a truncated file) name the field"
+    try: return f(im)
+    except (ValueError, OSError) as e: raise ValueError(f"field {name}: {e}") from None
+
+def _request(app:App, kind:str, body)->dict:
+    "Run one request from the page: checked, then, in its turn, its pictures decoded and the work done; the library's warnings in the answer"
+    args = _parse(app, kind, body); t0 = time.perf_counter()
+    with app.turn(), warnings.catch_warnings(record=True) as said:   # one request has the turn: its warnings are its own
+        warnings.simplefilter('always')
+        args['image'] = _decoded('image', args['image'], to_image)
+        if 'mask' in args: args['mask'] = _decoded('mask', args['mask'], lambda m: m.convert('L'))
+        out = getattr(app, kind)(**args)
+    return dict(out, seconds=time.perf_counter() - t0, warnings=list(dict.fromkeys(str(w.message) for w in said)))
 
 # %% ../nbs/12_app.ipynb #a34aafe2
 PAGE = files('diffedit')/'assets'/'app.html'
+_LOOPBACK = ('localhost', '127.0.0.1', '[::1]')
+
+def _hosts(host:str, port:int)->frozenset|None:
+    "The Host headers a server on `host:port` answers to: the loopback names and `host`; None (any) on a wildcard address"
+    if host in ('', '0.0.0.0', '::'): return None
+    names, ends = {*_LOOPBACK, f'[{host}]' if ':' in host else host}, [f':{port}'] + ([''] if port == 80 else [])
+    return frozenset((n + e).lower() for n in names for e in ends)
+
+class _Refused(Exception):
+    "A request answered with status `code` and a message that says what to do"
+    def __init__(self, code:int, msg:str, **headers): super().__init__(msg); self.code, self.headers = code, headers
+
+# %% ../nbs/12_app.ipynb #handler-code
+def _drain(sock:socket.socket, seconds:float, most:int=1 << 20):
+    "Read and drop what a refused client still sends (for `seconds`, `most` bytes at most), our answer sent and our side closed"
+    try:
+        sock.shutdown(socket.SHUT_WR); sock.settimeout(seconds); end = time.monotonic() + seconds
+        while most > 0 and time.monotonic() < end and (d := sock.recv(1 << 16)): most -= len(d)
+    except OSError: pass
 
 class _Handler(BaseHTTPRequestHandler):
+    "The page and the JSON endpoints; every answer JSON, every refusal before any model work"
     app:App = None
+    hosts:frozenset|None = None   # Host headers answered (see `_hosts`); None: any
+    _unread = False               # a body the client may still be sending
+
+    def setup(self): self.timeout = self.app.timeout; super().setup()   # a stalled client is dropped after `timeout` s
     def log_message(self, *a): pass
-    def _send(self, code:int, body:bytes, kind:str):
-        self.send_response(code); self.send_header('Content-Type', kind); self.send_header('Content-Length', str(len(body)))
-        self.end_headers(); self.wfile.write(body)
-    def _json(self, code:int, d:dict): self._send(code, json.dumps(d).encode(), 'application/json')
+    def _send(self, code:int, body:bytes, kind:str, **headers):
+        try:
+            self.send_response(code)
+            for k, v in dict(headers, Content_Type=kind, Content_Length=len(body)).items(): self.send_header(k.replace('_', '-'), str(v))
+            self.end_headers(); self.wfile.write(body)
+        except (ConnectionError, TimeoutError): self.close_connection = True   # the client left: nobody to tell
+    def _json(self, code:int, d:dict, **headers): self._send(code, json.dumps(d).encode(), 'application/json', **headers)
+    def send_error(self, code:int, message:str|None=None, explain=None):   # http.server's own (bad request line, unknown method)
+        self.close_connection = True; self._json(code, dict(error=message or self.responses[code][0]))
+
+    def parse_request(self)->bool:
+        "http.server's parsing, then the Host header: a page elsewhere whose name was pointed here is refused (DNS rebinding)"
+        if not super().parse_request(): return False
+        self._unread = self.headers.get('Content-Length', '0').strip() != '0' or 'Transfer-Encoding' in self.headers
+        if self.hosts is None or (host := self.headers.get('Host', '')).lower() in self.hosts: return True
+        self.close_connection = True; p = self.server.server_port
+        self._json(403, dict(error=f"header Host: {host!r} is not this server's name: it answers to {', '.join(sorted(self.hosts))}; "
+                                   f"open http://127.0.0.1:{p}/, or start it with --host NAME to be reached as NAME"))
+        return False
+
+    def finish(self):
+        super().finish()
+        if self._unread: _drain(self.connection, min(1., self.app.timeout))
 
     def do_GET(self):
         if self.path in ('/', '/index.html'): self._send(200, PAGE.read_bytes(), 'text/html; charset=utf-8')
-        else: self._json(404, dict(error=f'no page {self.path}'))
+        else: self._json(404, dict(error=f'no page {self.path}: the app is at /'))
 
-    def do_POST(self):
-        kind = self.path.removeprefix('/api/')
-        if kind not in ('mask', 'edit'): return self._json(404, dict(error=f'no endpoint {self.path}'))
-        try: body = json.loads(self.rfile.read(int(self.headers.get('Content-Length', 0))) or b'{}')
-        except json.JSONDecodeError as e: return self._json(400, dict(error=f'not JSON: {e}'))
-        try: self._json(200, _request(self.app, kind, body))
-        except TooLarge as e: self._json(413, dict(error=str(e)))
-        except (ValueError, TypeError, OSError) as e: self._json(400, dict(error=str(e)))
-        except Exception as e: self._json(500, dict(error=f'{type(e).__name__}: {e}'))   # a bug, or out of memory: still an answer
+# %% ../nbs/12_app.ipynb #body-code
+@patch
+def _body(self:_Handler)->bytes:
+    "The body of a POST, read once its Origin, Content-Type and Content-Length pass"
+    h, app = self.headers, self.app
+    if (o := h.get('Origin')) is not None and o.lower() != f"http://{h.get('Host', '')}".lower():
+        raise _Refused(403, f"header Origin: {o!r} is not this server's page: only the page it serves may post to it")
+    if h.get_content_type() != 'application/json':
+        raise _Refused(415, f"header Content-Type: {h.get('Content-Type')!r}: send the body as JSON, with Content-Type: application/json")
+    if 'Transfer-Encoding' in h or not (ns := h.get_all('Content-Length')):
+        raise _Refused(411, "header Content-Length: missing: send the body whole, with its length in bytes (chunked bodies are not taken)")
+    if len(set(ns)) > 1 or not re.fullmatch(r'[0-9]+', s := ns[0].strip()):
+        raise _Refused(400, f"header Content-Length: {', '.join(ns)!r} is not a number of bytes: send the body's length, a whole number")
+    if (n := int(s) if len(s) <= 20 else 10**21) > app.max_upload_mb * 1e6:
+        raise _Refused(413, f"the body is {n / 1e6:.3g} MB; this app takes at most {app.max_upload_mb:g} MB: send a smaller picture, "
+                            "or start the app with a larger limit (App.max_upload_mb, diffedit ui --max-upload-mb)")
+    try: data = self.rfile.read(n)
+    except TimeoutError:
+        self._unread = False; raise _Refused(408, f"the body stopped arriving for {app.timeout:g} s: send it whole, without pauses") from None
+    if len(data) < n: raise _Refused(400, f"the body ended after {len(data)} of the {n} bytes its Content-Length announced")
+    self._unread = False
+    return data
+
+# %% ../nbs/12_app.ipynb #post-code
+@patch
+def do_POST(self:_Handler):
+    "Answer /api/mask and /api/edit: headers, body and fields checked in turn; JSON in, JSON out, never a traceback"
+    kind = self.path.removeprefix('/api/')
+    try:
+        if kind not in ('mask', 'edit'): raise _Refused(404, f'no endpoint {self.path}: post to /api/mask or /api/edit')
+        try: body = json.loads(self._body())
+        except (ValueError, RecursionError) as e: raise _Refused(400, f'the body is not JSON: {e}') from None
+        self._json(200, _request(self.app, kind, body))
+    except _Refused as e: self._json(e.code, dict(error=str(e)), **e.headers)
+    except TooLarge as e: self._json(413, dict(error=str(e)))
+    except Busy as e: self._json(503, dict(error=str(e)), Retry_After=e.retry_after)
+    except (ValueError, TypeError, OSError) as e: self._json(400, dict(error=str(e)))
+    except Exception as e:   # a bug, or out of memory: one line here and on the terminal, still an answer
+        msg = ' '.join(f'{type(e).__name__}: {e}'.split()); self.server.log(f'diffedit ui: 500 on {self.path}: {msg}')
+        self._json(500, dict(error=msg))
 
 # %% ../nbs/12_app.ipynb #5b10e94c
+class _Server(ThreadingHTTPServer):
+    "A daemon thread a connection; an error is one line on the terminal, never a traceback"
+    daemon_threads, request_queue_size = True, 64
+    def log(self, msg:str): print(msg, file=sys.stderr, flush=True)
+    def handle_error(self, request, client_address):
+        e = sys.exc_info()[1]
+        if not isinstance(e, OSError): self.log(f'diffedit ui: {type(e).__name__}: {e}')   # a client that left needs no word
+
 def make_server(app:App, host:str='127.0.0.1', port:int=7860)->ThreadingHTTPServer:
     "An HTTP server for `app` on `host:port` (port 0: a free one); call `.serve_forever()`"
-    handler = type('Handler', (_Handler,), dict(app=app))
-    return ThreadingHTTPServer((host, port), handler)
+    family = socket.AF_INET6 if ':' in host else socket.AF_INET
+    srv = type('Server', (_Server,), dict(address_family=family))((host, port), type('Handler', (_Handler,), dict(app=app)))
+    srv.RequestHandlerClass.hosts = _hosts(host, srv.server_port)
+    return srv
 
 # %% ../nbs/12_app.ipynb #482c646d
 def threshold_slider(image:Image.Image, m:Mask, scale:int=8, size:int=256):

@@ -4,21 +4,21 @@
 
 # %% ../nbs/09_cli.ipynb #4090a5ca
 from __future__ import annotations
-import argparse, os, sys
+import argparse, io, os, sys, tempfile, warnings
 from pathlib import Path
 import torch
 from PIL import Image
 from .core import load_model, to_image, DEMO
-from .edit import edit
-from .mask import segment
+from .edit import edit, check_edit
+from .mask import segment, check_mask_options
 from .shapes import Scene, render
 from .caption import BLIP, load_captioner
-from .app import App, make_server, MAX_MEGAPIXELS
+from .app import App, make_server, MAX_MEGAPIXELS, MAX_UPLOAD_MB
 from .batch import plan, run_batch, PartialState
 
 # %% auto #0
-__all__ = ['EXAMPLE', 'EXAMPLE_QUERY', 'EXAMPLE_PATH', 'parser', 'CLIError', 'cmd_edit', 'cmd_mask', 'cmd_batch', 'cmd_ui',
-           'cmd_demo', 'main']
+__all__ = ['EXAMPLE', 'EXAMPLE_QUERY', 'EXAMPLE_PATH', 'LOSSLESS', 'parser', 'CLIError', 'cmd_edit', 'cmd_mask', 'cmd_batch',
+           'cmd_ui', 'cmd_demo', 'main']
 
 # %% ../nbs/09_cli.ipynb #6de79263
 EXAMPLE = Scene('red', 'circle', 'blue', cx=30., cy=34., r=14., angle=0.8, grad=0.1)
@@ -48,11 +48,15 @@ def _level(s:str)->float:
     if not 0 < v <= 1: raise argparse.ArgumentTypeError(f"a noise level in (0, 1], got {s!r}")
     return v
 
-def _megapixels(s:str)->float:
-    try: v = float(s)
-    except ValueError: v = -1.
-    if not v > 0: raise argparse.ArgumentTypeError(f"a number of million pixels > 0, got {s!r}")
-    return v
+def _positive(what:str):
+    "An argparse type: a finite number > 0, refused as `what`"
+    def f(s:str)->float:
+        try: v = float(s)
+        except ValueError: v = -1.
+        if not 0 < v < float('inf'): raise argparse.ArgumentTypeError(f"{what} > 0, got {s!r}")
+        return v
+    return f
+_megapixels, _mb, _seconds = _positive('a number of million pixels'), _positive('a number of MB'), _positive('a number of seconds')
 
 def _count(s:str)->int:
     if not s.isdigit() or int(s) < 1: raise argparse.ArgumentTypeError(f"a whole number >= 1, got {s!r}")
@@ -157,6 +161,10 @@ def parser()->argparse.ArgumentParser:
                    "the model's (default); 'input': the picture's own. Results come back at the picture's size")
     u.add_argument('--max-megapixels', type=_megapixels, default=MAX_MEGAPIXELS, help='refuse pictures with more million '
                    f'pixels than this (default {MAX_MEGAPIXELS})')
+    u.add_argument('--max-upload-mb', type=_mb, default=MAX_UPLOAD_MB, help='refuse request bodies larger than this many MB, '
+                   f'unread (default {MAX_UPLOAD_MB})')
+    u.add_argument('--timeout', type=_seconds, default=30., help='seconds a client may stall while sending or reading before it '
+                   'is dropped (default 30)')
     u.add_argument('--host', default='127.0.0.1', help='address to listen on (default 127.0.0.1: this machine only)')
     u.add_argument('--port', type=_port, default=7860, help='port (default 7860; 0: any free one)')
     return p
@@ -164,16 +172,44 @@ def parser()->argparse.ArgumentParser:
 # %% ../nbs/09_cli.ipynb #3bceac58
 class CLIError(Exception): "An error the user can fix; its message says how"
 
-def _outputs(*outs, inp=None, overwrite=False):
-    "Check the files to write before any work: new (or --overwrite), none the input or another, a picture format, a folder"
-    seen = {Path(inp).resolve()} if inp else set()
+LOSSLESS = ('PNG', 'BMP', 'TIFF', 'PPM', 'WEBP')   # formats a mask may be written in (WEBP: lossless, see `_write`)
+
+def _same(p:Path, q:Path)->bool: return p.resolve() == q.resolve() or p.exists() and q.exists() and os.path.samefile(p, q)
+
+def _writable(folder:Path)->bool:
+    "Whether a file can be created in `folder` (tried, as the user running this: permissions, read-only disks, system folders)"
+    try: tempfile.TemporaryFile(dir=folder).close(); return True
+    except OSError: return False
+
+def _outputs(*outs, inp=None, overwrite=False, masks=()):
+    "Check the files to write before any work: new (or --overwrite), none the input (hard links too) or another, a picture format, lossless for `masks`, a folder one can write to"
+    seen = [Path(inp)] if inp else []
     for p in map(Path, filter(None, outs)):
-        if p.resolve() in seen: raise CLIError(f"{p} is the input or another output: give each file its own name")
-        seen.add(p.resolve())
+        if any(_same(p, q) for q in seen): raise CLIError(f"{p} is the input or another output: give each file its own name")
+        seen.append(p)
+        if p.is_dir(): raise CLIError(f"{p} is a folder: give the file to write, e.g. {p/'edited.png'}")
         if p.exists() and not overwrite: raise CLIError(f"{p} exists: pass --overwrite to replace it, or choose another name")
-        if Image.registered_extensions().get(p.suffix.lower()) not in Image.SAVE:
-            raise CLIError(f"{p}: cannot write pictures of type {p.suffix or '(none)'!r}: end the name with .png or .jpg")
+        fmt = Image.registered_extensions().get(p.suffix.lower())
+        if fmt not in Image.SAVE: raise CLIError(f"{p}: cannot write pictures of type {p.suffix or '(none)'!r}: end the name with .png or .jpg")
+        if str(p) in map(str, masks) and fmt not in LOSSLESS:
+            raise CLIError(f"{p}: a mask is written without loss, so that it stays black and white: end the name with .png")
         if not p.parent.is_dir(): raise CLIError(f"{p.parent} is not a folder: create it first")
+        if not _writable(p.parent) or p.exists() and not os.access(p, os.W_OK):
+            raise CLIError(f"{p}: cannot write there (no permission, or a read-only or system folder): choose a folder of yours")
+
+def _write(*pairs):
+    "Write each (picture, path) to a temporary file beside it, then rename them all: an error or a kill leaves no half file, and no output without the other"
+    done = []
+    try:
+        for im, p in pairs:
+            p = Path(p); fmt = Image.registered_extensions()[p.suffix.lower()]
+            tmp = p.with_name(f'.{p.name}.{os.getpid()}.tmp'); done.append((tmp, p))
+            im.save(tmp, format=fmt, **dict(JPEG=dict(quality=95), WEBP=dict(lossless=True)).get(fmt, {}))
+        for tmp, p in done: os.replace(tmp, p)
+    except OSError as e: raise CLIError(f"cannot write {done[-1][1] if done else pairs[0][1]}: {e.strerror or e}") from e
+    finally:
+        for tmp, _ in done: tmp.unlink(missing_ok=True)
+    for _, p in done: print(f"wrote {p}")
 
 def _device(a):
     d = getattr(a, 'device', None)
@@ -201,23 +237,29 @@ def _image(path):
     except (OSError, ValueError) as e: raise CLIError(f"Cannot read the picture {path}: {e}") from e
 
 # %% ../nbs/09_cli.ipynb #748f36f4
+def _settings(a, strength, guidance):   # `mask` has no strength or guidance of its own: valid ones stand in
+    "The numbers of the command line checked before the picture is read or the model loads: `edit`'s own checks, as flags"
+    try: check_edit(a.steps, strength, guidance, a.n, a.mask_strength, a.threshold, a.seed, mask_kw=dict(close=a.close, fill=a.fill))
+    except ValueError as e: raise CLIError(f"--{str(e).replace('_', '-').replace('n (noise draws)', 'n')}") from e
+
 def cmd_edit(a):
     "`diffedit edit`: write the edited picture (and the mask)"
-    _outputs(a.out, a.mask_out, inp=a.image, overwrite=a.overwrite)
+    _outputs(a.out, a.mask_out, inp=a.image, overwrite=a.overwrite, masks=[a.mask_out])
+    _settings(a, a.strength, a.guidance)
     im, model = _image(a.image), _model(a)
     r = edit(model, im, _ref(a, im), a.query, steps=a.steps, strength=a.strength, guidance=a.guidance, negative=a.negative,
              decay=a.decay, size=a.size, paste_back=a.paste_back, n=a.n, mask_strength=a.mask_strength, threshold=a.threshold,
              seed=a.seed, progress=not a.quiet, mask_kw=dict(close=a.close, fill=a.fill))
-    r.image.save(a.out); print(f"wrote {a.out}")
-    if a.mask_out: r.mask.save(a.mask_out); print(f"wrote {a.mask_out}")
+    _write((r.image, a.out), *([(r.mask, a.mask_out)] if a.mask_out else []))
 
 def cmd_mask(a):
     "`diffedit mask`: write the mask only"
-    _outputs(a.out, inp=a.image, overwrite=a.overwrite)
+    _outputs(a.out, inp=a.image, overwrite=a.overwrite, masks=[a.out])
+    _settings(a, 1., 1.)
     im, model = _image(a.image), _model(a)
     m = segment(model, im, a.query, _ref(a, im), size=a.size, threshold=a.threshold, close=a.close, fill=a.fill, steps=a.steps,
                 n=a.n, strength=a.mask_strength, generator=torch.Generator().manual_seed(a.seed))
-    m.image(im.size, model.vae_scale).save(a.out); print(f"wrote {a.out}")
+    _write((m.image(im.size, model.vae_scale), a.out))
 
 def _defaults(a)->dict:
     "The edit options given on the command line: the defaults of the manifest's rows"
@@ -245,7 +287,7 @@ def cmd_batch(a):
 
 def cmd_ui(a):
     "`diffedit ui`: serve the app's page until Ctrl-C"
-    try: srv = make_server(App(_model(a), a.captioner, a.max_megapixels, a.size), a.host, a.port)
+    try: srv = make_server(App(_model(a), a.captioner, a.max_megapixels, a.size, a.max_upload_mb, timeout=a.timeout), a.host, a.port)
     except OSError as e: raise CLIError(f"Cannot listen on {a.host}:{a.port} ({e}): pass another --port (or --host)") from e
     print(f"diffedit ui: http://{a.host}:{srv.server_port}/ (Ctrl-C to stop)", flush=True)
     try: srv.serve_forever()
@@ -262,10 +304,9 @@ def cmd_demo(a):
     out.mkdir(parents=True, exist_ok=True); _outputs(fig_p, res_p, overwrite=a.overwrite)
     im = Image.open(EXAMPLE_PATH).convert('RGB')
     r = edit(load_model('demo', 'cpu'), im, EXAMPLE.caption, EXAMPLE_QUERY, seed=0, threshold=0.3, progress=False)
-    r.image.save(res_p)
     fig = show_images([im, overlay(im, r.mask), r.image], nrows=1, titles=[EXAMPLE.caption, 'DiffEdit mask', EXAMPLE_QUERY], size=3)
-    fig.savefig(fig_p, dpi=100); plt.close(fig)   # called in a notebook, leave no figure behind
-    print(f"wrote {fig_p} (input | mask | result) and {res_p}")
+    buf = io.BytesIO(); fig.savefig(buf, dpi=100, format='png'); plt.close(fig)   # called in a notebook, leave no figure behind
+    _write((Image.open(buf), fig_p), (r.image, res_p)); print(f"{fig_p.name}: input | mask | result")
 
 # %% ../nbs/09_cli.ipynb #8e138c95
 def main(argv:list[str]|None=None)->int:
@@ -273,8 +314,10 @@ def main(argv:list[str]|None=None)->int:
     a = parser().parse_args(argv)
     if getattr(a, 'quiet', False):   # the loaders' progress bars too
         import transformers, diffusers; transformers.utils.logging.disable_progress_bar(); diffusers.utils.logging.disable_progress_bar()
-    try: _device(a); dict(edit=cmd_edit, mask=cmd_mask, batch=cmd_batch, demo=cmd_demo, ui=cmd_ui)[a.cmd](a)
-    except (CLIError, ValueError) as e:   # the library's ValueErrors say what to do
-        if os.environ.get('RANK', '0') == '0': print(f"diffedit: error: {e}", file=sys.stderr)   # once, however many processes
-        return 2
+    with warnings.catch_warnings():   # the library's warnings (a transparent picture, a long prompt) as one line each
+        warnings.showwarning = lambda m, *_, **__: print(f"diffedit: warning: {m}", file=sys.stderr)
+        try: _device(a); dict(edit=cmd_edit, mask=cmd_mask, batch=cmd_batch, demo=cmd_demo, ui=cmd_ui)[a.cmd](a)
+        except (CLIError, ValueError) as e:   # the library's ValueErrors say what to do
+            if os.environ.get('RANK', '0') == '0': print(f"diffedit: error: {e}", file=sys.stderr)   # once, however many processes
+            return 2
     return 0

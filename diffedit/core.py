@@ -4,7 +4,7 @@
 
 # %% ../nbs/00_core.ipynb #577b269e
 from __future__ import annotations
-import json, numbers, tempfile, warnings
+import json, math, numbers, tempfile, warnings
 from collections import OrderedDict
 from dataclasses import dataclass
 from functools import partial
@@ -22,9 +22,10 @@ from transformers import CLIPTextModel, CLIPTextModelWithProjection, CLIPTextCon
 from transformers import AutoTokenizer, T5Config, T5EncoderModel, T5Tokenizer
 
 # %% auto #0
-__all__ = ['TINY_WORDS', 'DEMO', 'DEMO_FLOW', 'word_tokenizer', 'tiny_model', 'Cond', 'SDModel', 'SDXLModel', 'vae_dtype_for',
-           'default_device', 'load_model', 'to_image', 'to_tensor', 'pad_to', 'kept_steps', 'tiny_sdxl', 't5_tokenizer',
-           'tiny_t5', 'FlowModel', 'SD3Model', 'FluxModel', 'tiny_sd3', 'tiny_flux', 'randn']
+__all__ = ['TINY_WORDS', 'DEMO', 'DEMO_FLOW', 'BACKGROUND', 'word_tokenizer', 'tiny_model', 'Cond', 'SDModel', 'SDXLModel',
+           'vae_dtype_for', 'default_device', 'load_model', 'to_image', 'to_tensor', 'pad_to', 'check_number',
+           'kept_steps', 'tiny_sdxl', 't5_tokenizer', 'tiny_t5', 'FlowModel', 'SD3Model', 'FluxModel', 'tiny_sd3',
+           'tiny_flux', 'randn']
 
 # %% ../nbs/00_core.ipynb #a8924231
 def word_tokenizer(
@@ -343,6 +344,19 @@ def _from_pipeline(pipe, device, dtype, vae_dtype)->SDModel:
     if vdt != model.vae.dtype: model.vae.to(vdt)
     return model
 
+def _check_device(device):
+    "Refuse at once a device this machine's torch cannot use, rather than when the first weights move"
+    if device is None: return
+    try: d = torch.device(device)
+    except (RuntimeError, TypeError): raise ValueError(f"device must be 'cpu', 'cuda', 'cuda:N' or 'mps', got {device!r}") from None
+    n = torch.cuda.device_count() if d.type == 'cuda' else int(torch.backends.mps.is_available()) if d.type == 'mps' else None
+    if n == 0: raise ValueError(f"device {str(d)!r}: this machine's torch has no {d.type}; leave device out to use what there is ({default_device()})")
+    if n is not None and d.index is not None and d.index >= n: raise ValueError(f"device {str(d)!r}: there are {n} {d.type} devices, numbered from 0")
+
+def _check_dtype(**dtypes):
+    for k, v in dtypes.items():
+        if v is not None and not isinstance(v, torch.dtype): raise ValueError(f"{k} must be a torch dtype (torch.float32, torch.float16 or torch.bfloat16), got {v!r}")
+
 def load_model(
     name_or_path='demo',                  # hub id, local folder in the diffusers layout, "demo", "demo-flow", or a loaded diffusers pipeline
     device:str|torch.device|None=None,    # defaults to `default_device()` (a pipeline stays where it is)
@@ -357,6 +371,7 @@ def load_model(
     **kwargs,                             # passed to each `from_pretrained`, e.g. `variant`, `revision`, `local_files_only`
 )->SDModel:
     "Load a Stable Diffusion 1.x/2.x, SDXL, SD3 or Flux checkpoint: its VAE, denoiser, text encoders, tokenizers and scheduler"
+    _check_device(device); _check_dtype(dtype=dtype, vae_dtype=vae_dtype)
     if isinstance(name_or_path, DiffusionPipeline): model = _from_pipeline(name_or_path, device, dtype, vae_dtype)
     else:
         p = {'demo': DEMO, 'demo-flow': DEMO_FLOW}.get(str(name_or_path), name_or_path)
@@ -379,19 +394,46 @@ def _set_up(model, device, compile, offload, vae_tiling, vae_slicing, clip_skip)
     return model
 
 # %% ../nbs/00_core.ipynb #b228ce73
+BACKGROUND = (255, 255, 255)   # what transparent pixels are edited as: white
+
+def _from_array(a:np.ndarray)->Image.Image:
+    "A PIL image from an HxW, HxWx1, HxWx3 or HxWx4 array of uint8 or uint16 (scaled to 8 bits)"
+    ok = "pass an HxW, HxWx3 or HxWx4 array of uint8 (0-255) or uint16 (0-65535)"
+    if a.ndim == 3 and a.shape[2] == 1: a = a[..., 0]
+    if a.ndim not in (2, 3) or a.ndim == 3 and a.shape[2] not in (3, 4):
+        chw = a.ndim == 3 and a.shape[0] in (1, 3, 4)
+        raise ValueError(f"image: an array of shape {a.shape} is not a picture: {ok}" + (" (channels last: a.transpose(1, 2, 0))" if chw else ""))
+    if a.dtype == np.uint16: a = (a / 257).round().astype(np.uint8)
+    if a.dtype != np.uint8:
+        why = "float pixels, whose range is unknown" if a.dtype.kind == 'f' else f"{a.dtype} pixels"
+        raise ValueError(f"image: the array has {why}: {ok}; for floats in [0, 1], (a * 255).round().astype(np.uint8)")
+    return Image.fromarray(a)
+
+def _opaque(image:Image.Image)->Image.Image:
+    "`image` without transparency: where it is transparent, composited on `BACKGROUND` (and a warning says so)"
+    if image.mode not in ('RGBA', 'LA', 'PA', 'RGBa', 'La') and 'transparency' not in image.info: return image
+    rgba = image.convert('RGBA')
+    if rgba.getextrema()[3][0] == 255: return image   # alpha channel, but every pixel opaque
+    warnings.warn("the picture has transparent pixels: they are edited as white. To choose, composite it on the background "
+                  "you want first (PIL's Image.alpha_composite)", stacklevel=3)
+    return Image.alpha_composite(Image.new('RGBA', rgba.size, BACKGROUND + (255,)), rgba)
+
 def to_image(image:Image.Image|str|Path|np.ndarray)->Image.Image:
-    "An RGB PIL image, turned as its EXIF says, from a PIL image of any mode (8 or 16 bits), a path or a uint8 HxW(xC) array"
+    "An RGB PIL image, turned as its EXIF says, from a PIL image of any mode (8 or 16 bits), a path or a uint8/uint16 HxW(xC) array"
     if isinstance(image, (str, Path)): image = Image.open(image)
-    if isinstance(image, np.ndarray): image = Image.fromarray(image)
+    if isinstance(image, np.ndarray): image = _from_array(image)
     if not isinstance(image, Image.Image): raise TypeError(f"Expected a PIL image, a path or a uint8 array, got {type(image).__name__}")
     if 0 in image.size: raise ValueError(f"The image is empty (size {image.size})")
     if image.mode == 'F': raise ValueError("The image has float pixels, whose range is unknown: save it with 8 or 16 bits a channel")
+    if getattr(image, 'is_animated', False) and image.format != 'MPO':   # MPO: a phone photo and its previews, the first is the photo
+        raise ValueError(f"image: the picture has {image.n_frames} frames (an animation); DiffEdit edits one picture: pass the "
+                         "frame you want, e.g. im.seek(k); frame = im.convert('RGB')")
     image = ImageOps.exif_transpose(image)   # as viewers show it
     if image.mode.startswith('I'):   # 16-bit grey: PIL's convert would clip it to white, not scale it
         a = np.asarray(image, np.float32)
         bits16 = image.mode != 'I' or a.max() > 255   # mode 'I' holds 8- or 16-bit values
         image = Image.fromarray((a / 257 if bits16 else a).round().clip(0, 255).astype(np.uint8))
-    return image.convert('RGB')
+    return _opaque(image).convert('RGB')
 
 def to_tensor(image)->Tensor:
     "A 1x3xHxW tensor in [-1, 1] from anything `to_image` takes"
@@ -437,7 +479,7 @@ def _token_ids(tok, prompts:list[str], warn:bool=True, max_length:int|None=None)
     n = max_length or tok.model_max_length
     for p, ids in zip(prompts, tok(prompts, verbose=False).input_ids if warn else []):
         if len(ids) > n: warnings.warn(f"The prompt {p!r} is longer than the text encoder's {n} tokens; "
-                                       f"these words were dropped: {tok.decode(ids[n - 1:-1])!r}")
+                                       f"these words were dropped: {tok.decode(ids[n - 1:-1], skip_special_tokens=True)!r}")
     return tok(prompts, padding='max_length', max_length=n, truncation=True, return_tensors='pt').input_ids
 
 @patch
@@ -452,7 +494,7 @@ def _encode_text(self:SDModel, prompts:list[str])->Cond:
 @torch.no_grad()
 def embed(self:SDModel, prompts:str|Cond|Tensor|list)->Cond:
     "The conditioning of `prompts`, one row each, the last `emb_cache_size` prompts' kept; a `Cond` or tensor is your own, used as it is"
-    prompts = [prompts] if isinstance(prompts, (str, Tensor, Cond)) else list(prompts)
+    prompts = list(prompts) if isinstance(prompts, (list, tuple)) else [prompts]
     if not all(isinstance(p, (str, Tensor, Cond)) for p in prompts):
         raise TypeError(f"Prompts must be strings or conditionings (`Cond`, or embedding tensors), got {prompts!r}")
     if not all(isinstance(p, str) for p in prompts):
@@ -502,11 +544,24 @@ def denoise(self:SDModel, x:Tensor, t:int|Tensor, c:Cond)->Tensor:
     with _big_enough(x): return self.unet(x.to(dt), t, **self.unet_kwargs(x, c.to(dt))).sample.float()
 
 # %% ../nbs/00_core.ipynb #schedule
+def check_number(
+    name:str,            # what the error calls it: the parameter's name
+    v,                   # the value given
+    lo:float=-math.inf,  # smallest value allowed ...
+    hi:float=math.inf,   # ... and largest
+    lo_open:bool=False,  # `lo` itself refused
+    whole:bool=False,    # a whole number (any integral type: int, numpy's, a 0-d tensor's `.item()`), returned as `int`
+):
+    "`v` if it is a finite number in range, else a `ValueError` that names `name`, says what it must be and shows `v`"
+    ok = isinstance(v, numbers.Integral if whole else numbers.Real) and not isinstance(v, bool) and math.isfinite(v)
+    if ok and (lo < v if lo_open else lo <= v) and v <= hi: return int(v) if whole else v
+    rng = f"in {'(' if lo_open else '['}{lo}, {hi}]" if hi < math.inf else f"{'>' if lo_open else '>='} {lo}" if lo > -math.inf else ''
+    kind = 'a whole number' if whole else 'a finite number' if hi == math.inf else ''   # a range [lo, hi] says it is finite
+    raise ValueError(f"{name} must be {' '.join(filter(None, (kind, rng)))}, got {v!r}")
+
 def kept_steps(steps:int, strength:float)->int:
     "How many steps of a `steps`-step schedule an encoding ratio `strength` keeps: `int(steps * strength)`, at its noisy end"
-    if not 0 < strength <= 1: raise ValueError(f"strength must be in (0, 1], got {strength}")
-    if isinstance(steps, bool) or not isinstance(steps, numbers.Integral) or steps < 1:
-        raise ValueError(f"steps must be a positive integer, got {steps!r}")
+    strength, steps = check_number('strength', strength, 0, 1, lo_open=True), check_number('steps', steps, 1, whole=True)
     k = int(steps * strength)
     if k < 1: raise ValueError(f"strength {strength} of {steps} steps is no step at all: raise steps or strength")
     return k

@@ -5,17 +5,18 @@
 # %% ../nbs/05_edit.ipynb #19f4b781
 from __future__ import annotations
 import math, numbers
+from pathlib import Path
 from dataclasses import dataclass, replace
 import numpy as np, torch, torch.nn.functional as F
 from PIL import Image
 from torch import Tensor
-from .core import SDModel, Cond, to_image, pad_to, randn
+from .core import SDModel, Cond, to_image, pad_to, randn, check_number
 from .ddim import Inversion, invert, ddim_loop, guided, check_guidance
 from .mask import Mask, diffedit_mask, fit, check_size
 from .caption import load_captioner
 
 # %% auto #0
-__all__ = ['decode', 'sdedit', 'feathered', 'paste_back', 'EditResult', 'user_mask', 'check_edit', 'edit']
+__all__ = ['decode', 'sdedit', 'feathered', 'paste_back', 'EditResult', 'mask_pixels', 'user_mask', 'check_edit', 'edit']
 
 # %% ../nbs/05_edit.ipynb #cbe8e0f0
 @torch.inference_mode()
@@ -74,7 +75,11 @@ def paste_back(
     feather:float=2.,        # Gaussian blur radius of the mask's edge, pixels
 )->Image.Image:
     "`edited` inside a feathered `mask`, `original` outside it"
-    return Image.composite(edited.convert('RGB'), to_image(original), feathered(mask, feather))
+    original = to_image(original)
+    if not edited.size == original.size == mask.size:
+        raise ValueError(f"paste_back: edited is {edited.width}x{edited.height}, original {original.width}x{original.height}, mask "
+                         f"{mask.width}x{mask.height}: give three pictures of one size (resize the edit to the original's size first)")
+    return Image.composite(edited.convert('RGB'), original, feathered(mask, feather))
 
 # %% ../nbs/05_edit.ipynb #2c8f8e45
 @dataclass
@@ -89,6 +94,16 @@ class EditResult:
     ref:str|None=None        # the reference text used
 
 # %% ../nbs/05_edit.ipynb #e1d02daa
+def mask_pixels(mask, size:tuple[int,int])->Tensor:
+    "`mask` (a PIL image, a path to one, an array or a tensor) as an h x w float tensor, refused unless it is the picture's size (w, h)"
+    if isinstance(mask, (str, Path)): mask = Image.open(mask)
+    if isinstance(mask, Image.Image): mask = np.asarray(mask.convert('L'))
+    try: m = torch.as_tensor(np.asarray(mask, dtype=np.float32) if not isinstance(mask, Tensor) else mask).float().squeeze()
+    except (TypeError, ValueError): raise ValueError(f"mask must be a picture, a path, an array or a tensor, got {type(mask).__name__}") from None
+    if m.ndim != 2 or tuple(m.shape) != (size[1], size[0]):
+        raise ValueError(f"mask must be {size[1]}x{size[0]} (the image's height x width), got {tuple(m.shape)}")
+    return m
+
 def user_mask(
     mask,                              # PIL image, array or tensor of the picture's size, nonzero where the picture may change
     size:tuple[int,int],               # (w, h) of the picture
@@ -96,25 +111,14 @@ def user_mask(
     grid:tuple[int,int]|None=None,     # (h, w) of the latent grid of the picture once resized; None: not resized
     multiple:int|None=None,            # what the picture is padded to when encoded (`model.size_multiple`); default `scale`
 )->Mask:
-    "A `Mask` from a picture-sized PIL image, array or tensor, nonzero where the picture may change"
-    if isinstance(mask, Image.Image): mask = np.asarray(mask.convert('L'))
-    m = torch.as_tensor(np.asarray(mask, dtype=np.float32) if not isinstance(mask, Tensor) else mask).float().squeeze()
-    if m.ndim != 2 or tuple(m.shape) != (size[1], size[0]):
-        raise ValueError(f"mask must be {size[1]}x{size[0]} (the image's height x width), got {tuple(m.shape)}")
-    b = (m > 0).float()[None, None]
+    "A `Mask` from a picture-sized PIL image, path, array or tensor, nonzero where the picture may change"
+    b = (mask_pixels(mask, size) > 0).float()[None, None]
     if grid is not None: lat = F.adaptive_max_pool2d(b, tuple(grid))[0, 0]; return Mask(lat, lat, stretch=True)
     m_ = multiple or scale
     lat = F.max_pool2d(F.pad(b, (0, -b.shape[-1] % m_, 0, -b.shape[-2] % m_)), scale)[0, 0]   # padded with 0: no picture there
     return Mask(lat, lat)
 
 # %% ../nbs/05_edit.ipynb #check-edit
-def _number(name:str, v, lo:float, hi:float=math.inf, lo_open:bool=False, whole:bool=False):
-    "`v` if it is a finite number (a whole one if `whole`) from `lo` to `hi`, else an error naming `name`"
-    ok = isinstance(v, numbers.Integral if whole else numbers.Real) and not isinstance(v, bool) and math.isfinite(v)
-    if ok and (lo < v if lo_open else lo <= v) and v <= hi: return int(v) if whole else v
-    rng = f"in {'(' if lo_open else '['}{lo}, {hi}]" if hi < math.inf else f"{'>' if lo_open else '>='} {lo}"
-    raise ValueError(f"{name} must be {'a whole number ' if whole else 'a finite number ' if hi == math.inf else ''}{rng}, got {v!r}")
-
 _OPTS = dict(decay=(None, 'linear', 'cosine'), rescale=(None, 'pred', 'update', 'both'))
 _MASK_KW = ('close', 'fill', 'quantile', 'ratio', 'guidance', 'max_batch')
 
@@ -123,22 +127,23 @@ def _check_options(callback, mask_kw:dict, kwargs:dict):
     if bad := sorted(set(kwargs) - {*_OPTS, 'phi'}): raise ValueError(f"edit has no option {bad[0]!r}: its decoding options are decay, rescale and phi")
     for k, ok in _OPTS.items():
         if kwargs.get(k) not in ok: raise ValueError(f"{k} must be one of {', '.join(map(repr, ok))}, got {kwargs[k]!r}")
-    if 'phi' in kwargs: _number('phi', kwargs['phi'], 0, 1)
+    if 'phi' in kwargs: check_number('phi', kwargs['phi'], 0, 1)
+    if not isinstance(mask_kw.get('fill', False), bool): raise ValueError(f"mask_kw['fill'] must be True or False, got {mask_kw['fill']!r}")
     if callback is not None and not callable(callback): raise ValueError(f"callback must be a function (it gets a dict after each step), got {callback!r}")
     if bad := sorted(set(mask_kw) - set(_MASK_KW)): raise ValueError(f"mask_kw has no option {bad[0]!r}: they are {', '.join(_MASK_KW)}")
     for k, lo, hi, op, wh in (('quantile', 0, 1, True, False), ('ratio', 0, math.inf, True, False), ('guidance', 0, math.inf, False, False),
                               ('close', 0, math.inf, False, True), ('max_batch', 1, math.inf, False, True)):
-        if mask_kw.get(k) is not None: _number(f"mask_kw['{k}']", mask_kw[k], lo, hi, op, wh)
+        if mask_kw.get(k) is not None: check_number(f"mask_kw['{k}']", mask_kw[k], lo, hi, op, wh)
 
 def check_edit(steps, strength, guidance, n, mask_strength, threshold, seed, callback=None, mask_kw=None, **kwargs)->tuple:
     "Refuse `edit`'s bad settings before any model work, each error naming its parameter; `steps`, `n`, `seed` as Python ints"
-    if guidance is not None: _number('guidance', guidance, 0)
-    _number('strength', strength, 0, 1, lo_open=True); _number('mask_strength', mask_strength, 0, 1, lo_open=True)
-    _number('threshold', threshold, 0, 1); _check_options(callback, mask_kw or {}, kwargs)
-    steps = _number('steps', steps, 1, whole=True)
+    if guidance is not None: check_number('guidance', guidance, 0)
+    check_number('strength', strength, 0, 1, lo_open=True); check_number('mask_strength', mask_strength, 0, 1, lo_open=True)
+    check_number('threshold', threshold, 0, 1); _check_options(callback, mask_kw or {}, kwargs)
+    steps = check_number('steps', steps, 1, whole=True)
     for k, s in (('strength', strength), ('mask_strength', mask_strength)):
         if int(steps * s) < 1: raise ValueError(f"{k} {s} of {steps} steps is no step at all: raise steps or {k}")
-    return steps, _number('n (noise draws)', n, 1, whole=True), None if seed is None else _number('seed', seed, -2**63, 2**64 - 1, whole=True)
+    return steps, check_number('n (noise draws)', n, 1, whole=True), None if seed is None else check_number('seed', seed, -2**63, 2**64 - 1, whole=True)
 
 # %% ../nbs/05_edit.ipynb #843fda7f
 def _per(x, k:int, what:str, per:str='picture')->list:
@@ -197,6 +202,10 @@ def edit(
     if len(ims) > 1 and len(qs) != len(ims): raise ValueError(f"give one query per picture ({len(ims)}), got {len(qs)}")
     if len({im.size for im in ims}) > 1: raise ValueError("pictures edited in one call must have one size: resize them, or edit them one by one")
     refs, masks = _per(ref, len(ims), 'ref'), _per(mask, len(qs), 'mask', 'edit')
+    if not all(r is None or isinstance(r, (str, Tensor, Cond)) for r in refs): raise ValueError(f"ref must be a text, None (a caption) or a list of them, got {ref!r}")
+    if not isinstance(negative, (str, Tensor, Cond)): raise ValueError(f"negative must be a text (the negative prompt) or a conditioning, got {negative!r}")
+    if paste_back not in (None, True, False): raise ValueError(f"paste_back must be True, False or None (when the picture was resized), got {paste_back!r}")
+    masks = [None if m is None else mask_pixels(m, ims[0].size) for m in masks]   # refused now, not after the encoding
     if any(refs[i] is None and m is None for i, m in zip(src, masks)):
         cap = load_captioner(captioner, model.device); refs = [cap(im) if r is None else r for r, im in zip(refs, ims)]
     work = [fit(model, im, size) for im in ims]

@@ -9,18 +9,23 @@ import numbers
 import numpy as np, torch, torch.nn.functional as F
 from PIL import Image
 from torch import Tensor
-from .core import SDModel, randn, to_image
+from .core import SDModel, randn, to_image, check_number
 from .ddim import OracleUNet
 from .guidance import predict, cfg
 
 # %% auto #0
-__all__ = ['noise_diff', 'normalise', 'Mask', 'diffedit_mask', 'native_size', 'size_multiple', 'work_size', 'check_size', 'fit',
-           'refine', 'segment']
+__all__ = ['noise_diff', 'normalise', 'Mask', 'diffedit_mask', 'check_mask_options', 'native_size', 'size_multiple', 'work_size',
+           'check_size', 'fit', 'refine', 'segment']
 
 # %% ../nbs/04_mask.ipynb #3ed1b7fe
-def _check(n, strength):
-    if not isinstance(n, int) or n < 1: raise ValueError(f"n (noise draws) must be a positive integer, got {n!r}")
-    if not 0 < strength <= 1: raise ValueError(f"strength must be in (0, 1], got {strength}")
+def _check(query, n, strength, steps, guidance, max_batch)->tuple[int, int, int]:
+    "`noise_diff`'s settings, refused before any model work, each error naming its parameter; the counts as Python ints"
+    qs = query if isinstance(query, (list, tuple)) else [query]
+    if not all(isinstance(q, (str, Tensor)) or hasattr(q, 'states') for q in qs):
+        raise ValueError(f"query must be a text, a list of texts or a conditioning of your own, got {query!r}")
+    check_number('strength', strength, 0, 1, lo_open=True); check_number('guidance', guidance, 0)
+    return (check_number('n (noise draws)', n, 1, whole=True), check_number('steps', steps, 1, whole=True),
+            check_number('max_batch', max_batch, 1, whole=True))
 
 @torch.inference_mode()
 def noise_diff(
@@ -37,7 +42,7 @@ def noise_diff(
     max_batch:int=40,           # largest UNet batch, in 64x64 latents (a 512 px Stable Diffusion picture): smaller latents batch more
 )->Tensor:
     "Mean over channels and `n` noise draws of |out(query) - out(ref)| (noise, v or velocity): h x w, or Q x h x w for a list of Q queries"
-    _check(n, strength)
+    n, steps, max_batch = _check(query, n, strength, steps, guidance, max_batch)
     ts, lv = model.schedule(steps, strength, z0.shape, z0.device)
     eps = randn((n, *z0.shape[1:]), generator, z0.device)
     t, xt = ts[0], lv[0, 0] * z0.float() + lv[0, 1] * eps
@@ -105,10 +110,18 @@ def diffedit_mask(
     **kwargs,                   # `n`, `strength`, `steps`, `guidance`, `negative`, `generator`, `max_batch`: see `noise_diff`
 )->Mask|list[Mask]:
     "The DiffEdit mask of the region where `query` changes an image described by `ref` (a list of masks for a list of queries)"
+    check_mask_options(threshold, quantile, ratio, close, fill)
     d = noise_diff(model, z0, ref, query, **kwargs)
     many = isinstance(query, (list, tuple))
     ms = [_mask(normalise(x, quantile, ratio), threshold, close, fill) for x in (d if many else d[None])]
     return ms if many else ms[0]
+
+def check_mask_options(threshold=0.5, quantile=0.98, ratio=None, close=0, fill=False):
+    "`diffedit_mask`'s own options, refused before any model work: an out-of-range one would give an all-or-nothing mask"
+    check_number('threshold', threshold, 0, 1); check_number('quantile', quantile, 0, 1, lo_open=True)
+    if ratio is not None: check_number('ratio', ratio, 0, lo_open=True)
+    check_number('close (latent pixels)', close, 0, whole=True)
+    if not isinstance(fill, bool): raise ValueError(f"fill must be True or False, got {fill!r}")
 
 def _mask(soft:Tensor, threshold:float, close:int, fill:bool)->Mask:
     m = Mask(soft, (soft > threshold).float(), threshold)
@@ -176,6 +189,14 @@ def _grow(b:Tensor, k:int)->Tensor: return F.max_pool2d(b[None, None], 2 * k + 1
 def _shrink(b:Tensor, k:int)->Tensor: return 1 - _grow(1 - b, k)   # the picture's border does not erode
 def _close(b:Tensor, k:int)->Tensor: return _shrink(_grow(F.pad(b, (k,) * 4), k), k)[k:-k, k:-k]   # nothing beyond the border
 
+def _refine_options(close, fill, grow, largest, soften)->tuple[int, int, float]:
+    "`refine`'s options checked, each error naming its option"
+    if isinstance(close, bool) or not isinstance(close, numbers.Integral) or close < 0:
+        raise ValueError(f"close must be a whole number of latent pixels >= 0, got {close!r} (to shrink a mask, use grow < 0)")
+    for k, v in (('fill', fill), ('largest', largest)):
+        if not isinstance(v, bool): raise ValueError(f"{k} must be True or False, got {v!r}")
+    return int(close), check_number('grow (latent pixels)', grow, whole=True), check_number('soften (sigma, latent pixels)', soften, 0)
+
 def refine(
     m:Mask,
     *,
@@ -186,9 +207,7 @@ def refine(
     soften:float=0.,         # Gaussian sigma (latent pixels) of a soft edge for `soft`
 )->Mask:
     "Clean up a mask: close its gaps, fill its holes, grow or shrink it, keep its largest piece, soften its edge"
-    if isinstance(close, bool) or int(close) != close or close < 0:
-        raise ValueError(f"close must be a whole number of latent pixels >= 0, got {close!r} (to shrink a mask, use grow < 0)")
-    close = int(close)
+    close, grow, soften = _refine_options(close, fill, grow, largest, soften)
     h, w = (b := m.mask.float()).shape
     if close: b = _close(b, close)
     if fill: b = _paint(b, [p for p in _pieces(1 - b) if not any(y in (0, h - 1) or x in (0, w - 1) for y, x in p)], 1.)
@@ -202,6 +221,8 @@ def refine(
     return Mask(soft.clamp(0, 1), b, m.threshold, m.stretch)
 
 # %% ../nbs/04_mask.ipynb #382cbb52
+_OWN, _NOISE = ('threshold', 'quantile', 'ratio', 'close', 'fill'), ('n', 'strength', 'steps', 'guidance', 'negative', 'generator', 'max_batch')
+
 def segment(
     model:SDModel,
     image,                   # the picture
@@ -212,7 +233,10 @@ def segment(
     **kwargs,                # see `diffedit_mask`
 )->Mask:
     "Segment what `text` names: the DiffEdit mask between `text` and `ref`, refined"
-    check_size(size)
+    if bad := sorted(set(kwargs) - {*_OWN, *_NOISE}): raise ValueError(f"segment has no option {bad[0]!r}: see `diffedit_mask` for the mask's")
+    if not isinstance(text, str) or not isinstance(ref, str): raise ValueError(f"text and ref must be texts, got {text!r} and {ref!r}")
+    check_size(size); _refine_options(0, False, grow, largest, soften); check_mask_options(**{k: v for k, v in kwargs.items() if k in _OWN})
+    _check(text, **{k: kwargs.get(k, v) for k, v in dict(n=10, strength=0.5, steps=50, guidance=1., max_batch=40).items()})
     im = to_image(image); work = fit(model, im, size)
     m = refine(diffedit_mask(model, model.encode(work), ref, text, **kwargs), grow=grow, largest=largest, soften=soften)
     return replace(m, stretch=work.size != im.size)
