@@ -309,6 +309,9 @@ def cmd_demo(a):
     _write((Image.open(buf), fig_p), (r.image, res_p)); print(f"{fig_p.name}: input | mask | result")
 
 # %% ../nbs/09_cli.ipynb #8e138c95
+_OOM = ("out of GPU memory: edit at a smaller size (--size 512), in half precision (--dtype float16 or bfloat16), with the model "
+        "offloaded (--offload) or the VAE tiled (--vae-tiling); in batch, a smaller --batch-size")
+
 def main(argv:list[str]|None=None)->int:
     "Entry point of the `diffedit` command"
     a = parser().parse_args(argv)
@@ -317,7 +320,11 @@ def main(argv:list[str]|None=None)->int:
     with warnings.catch_warnings():   # the library's warnings (a transparent picture, a long prompt) as one line each
         warnings.showwarning = lambda m, *_, **__: print(f"diffedit: warning: {m}", file=sys.stderr)
         try: _device(a); dict(edit=cmd_edit, mask=cmd_mask, batch=cmd_batch, demo=cmd_demo, ui=cmd_ui)[a.cmd](a)
-        except (CLIError, ValueError) as e:   # the library's ValueErrors say what to do
+        except (CLIError, ValueError, torch.OutOfMemoryError) as e:   # the library's ValueErrors say what to do
+            if isinstance(e, torch.OutOfMemoryError): e = _OOM
             if os.environ.get('RANK', '0') == '0': print(f"diffedit: error: {e}", file=sys.stderr)   # once, however many processes
             return 2
+        except KeyboardInterrupt:   # Ctrl-C: outputs are written whole or not at all, so there is nothing to clean up
+            print("diffedit: interrupted" + (": the rows done are kept, the same command goes on from there" if a.cmd == 'batch'
+                                             else ": nothing was written"), file=sys.stderr); return 130
     return 0
