@@ -3,7 +3,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PINS := nbdev==2.4.14 fastcore==1.12.47 execnb==0.1.18 ghapi==1.0.16 diffusers==0.42.1 transformers==5.23.0 \
         accelerate==1.15.0 safetensors==0.8.0 pillow==13.0.0 matplotlib==3.11.2 tqdm==4.70.1 numpy==2.4.6 ipykernel==7.4.0 \
-        ipywidgets==8.1.9
+        ipywidgets==8.1.9 hypothesis==6.170.17
 
 DOCS_PINS := sphinx==9.0.4 myst-nb==1.4.0 furo==2025.12.19 sphinx-mathjax-offline==0.0.2 playwright==1.65.2
 

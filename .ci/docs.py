@@ -30,9 +30,9 @@ def fix_signature(m):
     return f'{m[1]}\n{code}\n```'
 
 def fix_doc(md):
-    "show_doc's markdown: its rule dropped (not allowed in an output), the source link floated right"
+    "show_doc's markdown: its rule dropped (not allowed in an output), the source link removed"
     md = re.sub(r'^---\n', '', md)
-    md = re.sub(r'\[source\]\(([^)]+)\)', r'<a class="source-link" href="\1">source</a>', md)
+    md = re.sub(r'\[source\]\([^)]+\)', '', md)   # the repository's address is not published: no link that leads nowhere
     return re.sub(r'(```python)\n(.*?)```', fix_signature, md, flags=re.S)
 
 _tags = {'echo: false': 'remove-input', 'output: false': 'remove-output', 'include: false': 'remove-cell'}

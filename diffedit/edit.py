@@ -98,8 +98,10 @@ def mask_pixels(mask, size:tuple[int,int])->Tensor:
     "`mask` (a PIL image, a path to one, an array or a tensor) as an h x w float tensor, refused unless it is the picture's size (w, h)"
     if isinstance(mask, (str, Path)): mask = Image.open(mask)
     if isinstance(mask, Image.Image): mask = np.asarray(mask.convert('L'))
-    try: m = torch.as_tensor(np.asarray(mask, dtype=np.float32) if not isinstance(mask, Tensor) else mask).float().squeeze()
+    try: m = torch.as_tensor(np.asarray(mask, dtype=np.float32) if not isinstance(mask, Tensor) else mask).float()
     except (TypeError, ValueError): raise ValueError(f"mask must be a picture, a path, an array or a tensor, got {type(mask).__name__}") from None
+    while m.ndim > 2 and m.shape[0] == 1: m = m[0]      # 1 x 1 x h x w, 1 x h x w
+    if m.ndim == 3 and m.shape[-1] == 1: m = m[..., 0]  # h x w x 1
     if m.ndim != 2 or tuple(m.shape) != (size[1], size[0]):
         raise ValueError(f"mask must be {size[1]}x{size[0]} (the image's height x width), got {tuple(m.shape)}")
     return m
