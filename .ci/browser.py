@@ -103,11 +103,19 @@ def check_ui(shot=None):
             w = page.evaluate("() => { const i = document.getElementById('result'); return i.complete ? i.naturalWidth : 0; }")
             assert w == 64, w
             assert not page.locator('#status.error').count()
+            href = page.get_attribute('#download', 'href'); assert href.startswith('data:image/png;base64,'), href[:40]
+            assert page.is_visible('#download')                                        # the result can be saved
             page.screenshot(path=str(shot or shots/'app.png'))
+            page.set_input_files('#file', files=[dict(name='notes.txt', mimeType='image/png', buffer=b'not a picture')])
+            page.wait_for_function("() => document.getElementById('status').className === 'error'")
+            msg = page.inner_text('#status'); assert 'notes.txt is not a picture' in msg, msg
+            assert not page.is_visible('#download') and page.get_attribute('#result', 'src') is None   # nothing of the old picture
+            page.click('#edit'); assert page.inner_text('#status') == 'Choose a picture first.'      # nor an edit of it
             assert not outside, f'requests outside the app: {outside}'
             b.close()
     finally: proc.terminate(); proc.wait()
-    print(f'ui: uploaded the example, found the mask ({found} px), painted ({painted} px), edited: a {w}x{w} result appeared')
+    print(f'ui: uploaded the example, found the mask ({found} px), painted ({painted} px), edited: a {w}x{w} result appeared, '
+          'downloadable; a file that is no picture cleared the old one, with a message')
 
 if __name__ == '__main__':
     for what in sys.argv[1:] or ['docs', 'ui']: {'docs': check_docs, 'ui': check_ui}[what]()
