@@ -9,7 +9,7 @@ from types import SimpleNamespace
 import torch
 from torch import Tensor
 from tqdm.auto import tqdm
-from .core import SDModel
+from .core import SDModel, check_number
 from .guidance import predict, guidance_at
 
 # %% auto #0
@@ -68,6 +68,7 @@ def check_guidance(model:SDModel, negative='', **kw):
 def guided(model:SDModel, prompt:str|list[str], negative:str|list[str]='', g:float|None=1., n:int=1, decay=None, **kw):
     "A `model_fn` for `ddim_loop`: the denoiser on `prompt` (one for all latents, or one each) with guidance `g` (None: the model's default; decaying over `n` steps) from `negative`"
     check_guidance(model, negative, **kw)
+    if g is not None: check_number('guidance', g, 0)   # a NaN or infinite scale would give NaN latents, a black picture
     cond, uncond, g = model.embed(prompt), model.embed(negative), model.default_guidance if g is None else g
     return lambda x, t, i: predict(model, x, t, cond.expand(len(x)), uncond.expand(len(x)), guidance_at(g, i / max(n - 1, 1), decay), **kw)
 
