@@ -10,7 +10,7 @@ import torch
 from PIL import Image
 from .core import load_model, to_image, DEMO
 from .edit import edit, check_edit
-from .mask import segment, check_mask_options
+from .mask import segment
 from .shapes import Scene, render
 from .caption import BLIP, load_captioner
 from .app import App, make_server, MAX_MEGAPIXELS, MAX_UPLOAD_MB

@@ -5,11 +5,11 @@
 # %% ../nbs/04_mask.ipynb #1092921c
 from __future__ import annotations
 from dataclasses import dataclass, replace
-import numbers
+import inspect, numbers
 import numpy as np, torch, torch.nn.functional as F
 from PIL import Image
 from torch import Tensor
-from .core import SDModel, randn, to_image, check_number
+from .core import SDModel, Cond, randn, to_image, check_number
 from .ddim import OracleUNet
 from .guidance import predict, cfg
 
@@ -21,7 +21,7 @@ __all__ = ['noise_diff', 'normalise', 'Mask', 'diffedit_mask', 'check_mask_optio
 def _check(query, n, strength, steps, guidance, max_batch)->tuple[int, int, int]:
     "`noise_diff`'s settings, refused before any model work, each error naming its parameter; the counts as Python ints"
     qs = query if isinstance(query, (list, tuple)) else [query]
-    if not all(isinstance(q, (str, Tensor)) or hasattr(q, 'states') for q in qs):
+    if not all(isinstance(q, (str, Tensor, Cond)) for q in qs):
         raise ValueError(f"query must be a text, a list of texts or a conditioning of your own, got {query!r}")
     check_number('strength', strength, 0, 1, lo_open=True); check_number('guidance', guidance, 0)
     return (check_number('n (noise draws)', n, 1, whole=True), check_number('steps', steps, 1, whole=True),
@@ -236,7 +236,8 @@ def segment(
     if bad := sorted(set(kwargs) - {*_OWN, *_NOISE}): raise ValueError(f"segment has no option {bad[0]!r}: see `diffedit_mask` for the mask's")
     if not isinstance(text, str) or not isinstance(ref, str): raise ValueError(f"text and ref must be texts, got {text!r} and {ref!r}")
     check_size(size); _refine_options(0, False, grow, largest, soften); check_mask_options(**{k: v for k, v in kwargs.items() if k in _OWN})
-    _check(text, **{k: kwargs.get(k, v) for k, v in dict(n=10, strength=0.5, steps=50, guidance=1., max_batch=40).items()})
+    _check(text, **{k: kwargs.get(k, p.default) for k, p in inspect.signature(noise_diff).parameters.items()   # noise_diff's defaults
+                    if k in ('n', 'strength', 'steps', 'guidance', 'max_batch')})
     im = to_image(image); work = fit(model, im, size)
     m = refine(diffedit_mask(model, model.encode(work), ref, text, **kwargs), grow=grow, largest=largest, soften=soften)
     return replace(m, stretch=work.size != im.size)
