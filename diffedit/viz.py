@@ -6,7 +6,7 @@
 from __future__ import annotations
 import math, numpy as np, torch
 import matplotlib.pyplot as plt
-from PIL import Image
+from PIL import Image, ImageFilter
 
 # %% auto #0
 __all__ = ['to_array', 'show_images', 'overlay']
@@ -43,14 +43,24 @@ def show_images(
 
 # %% ../nbs/01_viz.ipynb #54ab0714
 def overlay(
-    image:Image.Image,                      # the picture
-    mask,                                   # HxW in [0, 1] or 0/255: a PIL image, array or tensor
-    color:tuple=(255, 0, 80),               # tint of the masked region
-    alpha:float=0.5,                        # opacity of the tint
+    image:Image.Image,          # the picture
+    mask,                       # HxW in [0, 1] or 0/255: a PIL image, array or tensor, any size (resized to `image`)
+    dim:float=0.6,              # how much darker outside the mask: 0 (not at all) to 1 (black)
+    outline:bool=True,          # draw the mask's edge (at 0.5) as a white line inside a black one
+    min_size:int=256,           # enlarge smaller pictures by a whole factor to at least this long side
 )->Image.Image:
-    "`image` with `mask` tinted in `color`"
+    "`image` darkened outside `mask`, with the mask's edge drawn"
+    image = image.convert('RGB')
+    k = max(1, math.ceil(min_size / max(image.size)))
+    if k > 1: image = image.resize((image.width * k, image.height * k), Image.NEAREST)
     m = to_array(mask).astype(np.float32)
     m = m / 255 if m.max() > 1 else m
-    m = np.asarray(Image.fromarray((m * 255).astype(np.uint8)).resize(image.size, Image.BILINEAR), np.float32)[..., None] / 255
-    a = np.asarray(image.convert('RGB'), np.float32)
-    return Image.fromarray((a * (1 - alpha * m) + np.array(color) * alpha * m).round().astype(np.uint8))
+    m = np.asarray(Image.fromarray((m.clip(0, 1) * 255).round().astype(np.uint8)).resize(image.size, Image.BILINEAR), np.float32)[..., None] / 255
+    out = np.asarray(image, np.float32) * (1 - dim * (1 - m))
+    if outline:
+        w = 2 * max(2, round(max(image.size) / 128)) + 1                # lines 2 px wide at 256 px, wider on larger pictures
+        hard = Image.fromarray(((m[..., 0] >= 0.5) * 255).astype(np.uint8))
+        grow, shrink = (np.asarray(hard.filter(f(w))) > 0 for f in (ImageFilter.MaxFilter, ImageFilter.MinFilter))
+        inside = np.asarray(hard) > 0
+        out[inside & ~shrink], out[grow & ~inside] = 255, 0
+    return Image.fromarray(out.round().astype(np.uint8))
