@@ -37,12 +37,21 @@ def fix_doc(md):
 
 _tags = {'echo: false': 'remove-input', 'output: false': 'remove-output', 'include: false': 'remove-cell'}
 def fix_code(cell):
-    "`#|` directives -> myst-nb tags"
+    "`#|` directives -> myst-nb tags; Quarto's `#| fig-alt:` -> the alt text of the cell's pictures"
     lines = cell['source'].splitlines()
     dirs = [l[3:].strip() for l in lines if l.startswith('#|')]
     cell['source'] = '\n'.join(l for l in lines if not l.startswith('#|'))
     tags = [t for d, t in _tags.items() if d in dirs]
     if tags: cell.setdefault('metadata', {})['tags'] = tags
+    alt = [d.split(':', 1)[1].strip() for d in dirs if d.startswith('fig-alt:')]
+    if alt: cell.setdefault('metadata', {})['mystnb'] = {'image': {'alt': alt[0]}}
+
+def check_alt(out):
+    "Every picture on the site has alt text in words (`#| fig-alt:` in a figure's cell), not the file's hashed name"
+    missing = [f'{f.name}: {src[:40]}' for f in sorted(out.glob('*.html'))
+               for tag in re.findall(r'<img [^>]*>', f.read_text()) for src in re.findall(r'src="([^"]*)"', tag)
+               if ' ' not in (re.findall(r'alt="([^"]*)"', tag) or [''])[0].strip()]
+    if missing: sys.exit("pictures without alt text (add `#| fig-alt: what the picture shows` to their cell):\n" + '\n'.join(missing))
 
 def front_matter(cell):
     "Quarto's YAML front matter -> a title and a lead paragraph; returns (markdown cell, output file)"
@@ -88,6 +97,7 @@ def build():
     shutil.rmtree(out, ignore_errors=True)
     subprocess.run([sys.executable, '-m', 'sphinx', '-b', 'html', '-q', '-W', '--keep-going',
                     '-c', str(root/'.ci/sphinx'), str(src), str(out)], check=True)
+    check_alt(out)
     print(f'docs: {out/"index.html"}')
 
 if __name__ == '__main__':

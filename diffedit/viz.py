@@ -17,7 +17,8 @@ def to_array(im)->np.ndarray:
     if isinstance(im, Image.Image): return np.asarray(im)
     if isinstance(im, torch.Tensor):
         im = im.detach().float().cpu().squeeze(0)
-        if im.ndim == 3: im = im.permute(1, 2, 0) if im.shape[0] in (1, 3) else im[..., :3]
+        if im.ndim == 3:   # channels first (a latent: its first three channels) or last
+            im = im[:3].permute(1, 2, 0) if im.shape[0] in (1, 3, 4, 16) or im.shape[0] < im.shape[-1] else im[..., :3]
         return im.squeeze(-1).numpy() if im.ndim == 3 and im.shape[-1] == 1 else im.numpy()
     return np.asarray(im)
 
