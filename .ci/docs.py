@@ -16,9 +16,10 @@ def proc_nbs():
 
 def make_id(s): return re.sub(r'[^a-z0-9]+', '-', s.lower()).strip('-')   # docutils' section ids
 
-def fix_md(s, site):
-    "Quarto link attributes out; links into the site made relative, anchors as Sphinx writes them"
+def fix_md(s, site, pages=None):
+    "Quarto link attributes out; links into the site, or to a notebook (`04_mask.ipynb`), made relative; anchors as Sphinx writes them"
     s = re.sub(r'\{target="[^}]*\}', '', s)
+    s = re.sub(r'\]\(([\w-]+\.ipynb)(#[^)]*)?\)', lambda m: f"]({(pages or {}).get(m[1], Path(m[1]).stem)}.html{m[2] or ''})", s)
     return re.sub(re.escape(site) + r'/([\w-]+\.html)(?:#([^)\s]+))?',
                   lambda m: m[1] + (f'#{make_id(m[2])}' if m[2] else ''), s)
 
@@ -61,14 +62,14 @@ def front_matter(cell):
 
 _keys = {'markdown': {'cell_type', 'id', 'metadata', 'source', 'attachments'}, 'raw': {'cell_type', 'id', 'metadata', 'source'},
          'code': {'cell_type', 'id', 'metadata', 'source', 'outputs', 'execution_count'}}   # nbformat's, no nbdev extras
-def convert(nb_path, site):
-    "One processed notebook -> (Sphinx page name, notebook myst-nb reads)"
+def convert(nb_path, site, pages=None):
+    "One processed notebook -> (Sphinx page name, notebook myst-nb reads); `pages`: notebook file -> page name, for links"
     nb = json.loads(nb_path.read_text()); name = nb_path.stem; cells = []
     for c in nb['cells']:
         c['source'] = ''.join(c['source'])
         if c['cell_type'] == 'raw' and c['source'].startswith('---'):
             c, of = front_matter(c); name = Path(of).stem if of else name
-        elif c['cell_type'] == 'markdown': c['source'] = fix_md(c['source'], site)
+        elif c['cell_type'] == 'markdown': c['source'] = fix_md(c['source'], site, pages)
         elif c['cell_type'] == 'code':
             fix_code(c)
             for o in c.get('outputs', []):
@@ -84,10 +85,8 @@ def build():
     proc = proc_nbs()
     shutil.rmtree(src, ignore_errors=True); src.mkdir(parents=True)
     order = yaml.safe_load((root/'nbs/sidebar.yml').read_text())['website']['sidebar']['contents']
-    pages = {}
-    for f in order:
-        name, nb = convert(proc/f, site); pages[f] = name
-        (src/f'{name}.ipynb').write_text(json.dumps(nb))
+    pages = {f: convert(proc/f, site)[0] for f in order}     # page names first, for the links between pages
+    for f in order: (src/f'{pages[f]}.ipynb').write_text(json.dumps(convert(proc/f, site, pages)[1]))
     toc = '```{toctree}\n:hidden:\n\n' + '\n'.join(pages[f] for f in order if f != 'index.ipynb') + '\n```\n'
     index = json.loads((src/'index.ipynb').read_text())
     index['cells'].append({'cell_type': 'markdown', 'id': 'toctree', 'metadata': {}, 'source': toc})

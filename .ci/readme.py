@@ -6,7 +6,7 @@ nb = json.loads((root/'nbs'/'index.ipynb').read_text())
 out = []
 for c in nb['cells']:
     src = ''.join(c['source'])
-    if c['cell_type'] == 'markdown': out.append(re.sub(r'\]\((?!http)([^)]+\.(?:png|jpg|gif))\)', r'](nbs/\1)', src))
+    if c['cell_type'] == 'markdown': out.append(re.sub(r'\]\((?!http)([^)]+\.(?:png|jpg|gif|ipynb))\)', r'](nbs/\1)', src))
     elif not re.search(r'^#\|\s*(hide|default_exp|export)', src, re.M):
         out.append(f"```python\n{src}\n```")
         for o in c.get('outputs', []):
