@@ -4,22 +4,24 @@
 
 # %% ../nbs/12_app.ipynb #60a286fc
 from __future__ import annotations
-import base64, binascii, inspect, io, json, math, re, socket, sys, threading, time, warnings
-from contextlib import contextmanager
+import base64, binascii, inspect, io, json, math, re, secrets, socket, sys, threading, time, warnings
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from importlib.resources import files
+from pathlib import Path
 import numpy as np, torch
 from PIL import Image
-from .core import SDModel, to_image
-from .mask import Mask, segment
+from .core import SDModel, to_image, kept_steps, DEMO, DEMO_FLOW
+from .mask import Mask, segment, noise_diff, work_size, native_size, size_multiple
 from .edit import edit, check_edit
 from .caption import BLIP, load_captioner
 from .viz import overlay
 from fastcore.basics import patch
 
 # %% auto #0
-__all__ = ['MAX_MEGAPIXELS', 'MAX_UPLOAD_MB', 'PAGE', 'to_data_url', 'from_data_url', 'TooLarge', 'open_upload', 'Busy', 'App',
+__all__ = ['MAX_MEGAPIXELS', 'MAX_UPLOAD_MB', 'SCENE_COLOURS', 'DEMO_SETTINGS', 'PAGE', 'to_data_url', 'from_data_url',
+           'TooLarge', 'open_upload', 'Busy', 'App', 'Cancelled', 'is_demo', 'colours', 'unlike_scenes', 'Job', 'NoJob',
            'make_server', 'threshold_slider']
 
 # %% ../nbs/12_app.ipynb #1808df8b
@@ -77,13 +79,16 @@ class App:
     max_upload_mb:float = MAX_UPLOAD_MB   # larger request bodies are refused unread (413)
     max_waiting:int = 4                   # requests that may wait behind the running one; more are told to come back (503)
     timeout:float = 30.                   # seconds a client may stall, sending or reading, before it is dropped
+    max_jobs:int = 8                      # finished jobs kept for the page to read (see `App.start`)
     lock:threading.Lock = field(default_factory=threading.Lock, repr=False)
     _count:threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
     _admitted:int = field(default=0, init=False, repr=False)     # running and waiting
     _seconds:float = field(default=1., init=False, repr=False)   # how long the last request took
+    _jobs:dict = field(default_factory=dict, init=False, repr=False)   # id: `Job`, the running, waiting and last finished ones
 
     def __post_init__(self):
-        if not (isinstance(self.max_waiting, int) and self.max_waiting >= 0): raise ValueError(f"max_waiting must be a whole number >= 0, got {self.max_waiting!r}")
+        for k in ('max_waiting', 'max_jobs'):
+            if not (isinstance(v := getattr(self, k), int) and v >= 0): raise ValueError(f"{k} must be a whole number >= 0, got {v!r}")
         for k in ('max_megapixels', 'max_upload_mb', 'timeout'):
             if not (isinstance(v := getattr(self, k), (int, float)) and 0 < v < math.inf): raise ValueError(f"{k} must be a number > 0, got {v!r}")
 
@@ -95,21 +100,33 @@ class App:
         return self.captioner(image)
 
 # %% ../nbs/12_app.ipynb #turn-code
+class Cancelled(Exception): "The work stopped because the user cancelled it"
+
 @patch
-@contextmanager
-def turn(self:App):
-    "Wait for the model (one request at a time); `Busy` at once when `max_waiting` requests already wait"
+def admit(self:App):
+    "Count one more request in, or `Busy` at once when `max_waiting` requests already wait"
     with self._count:
         if self._admitted > self.max_waiting:
             s = max(1, math.ceil(self._seconds))
             raise Busy(f"the app is busy: one request has the model and {self.max_waiting} wait for it, the most it queues; "
                        f"try again in {s} s", s)
         self._admitted += 1
+
+def _acquire(lock:threading.Lock, cancel:threading.Event|None):
+    "Take `lock`; `Cancelled` if `cancel` is set while waiting for it"
+    if cancel is None: return lock.acquire()
+    while not lock.acquire(timeout=0.05):
+        if cancel.is_set(): raise Cancelled("cancelled while waiting for the model")
+
+@patch
+@contextmanager
+def turn(self:App, cancel:threading.Event|None=None, admitted:bool=False):
+    "Wait for the model (one request at a time), admitted first unless `admitted`; `Cancelled` when `cancel` is set meanwhile"
+    if not admitted: self.admit()
     try:
-        with self.lock:
-            t0 = time.perf_counter()
-            try: yield
-            finally: self._seconds = time.perf_counter() - t0
+        _acquire(self.lock, cancel); t0 = time.perf_counter()
+        try: yield
+        finally: self._seconds = time.perf_counter() - t0; self.lock.release()
     finally:
         with self._count: self._admitted -= 1
 
@@ -164,21 +181,138 @@ def _parse(app:App, kind:str, body)->dict:
     pics = {k: _upload(k, body.get(k), app.max_megapixels) for k in ('image', 'mask') if k == 'image' or body.get(k) is not None}
     return dict(s, **pics, ref=ref, query=q)
 
+# %% ../nbs/12_app.ipynb #scene-code
+SCENE_COLOURS = 8   # a picture with more colours (see `colours`) is unlike the demo model's training scenes
+
+def is_demo(model)->bool:
+    "Whether `model` is one of the bundled demo models (trained on 64 px scenes of flat shapes)"
+    p = getattr(getattr(getattr(model, 'denoiser', None), 'config', None), '_name_or_path', None)
+    return bool(p) and Path(p).resolve() in (DEMO.resolve(), DEMO_FLOW.resolve())
+
+def colours(im:Image.Image, levels:int=4, share:float=0.01)->int:
+    "How many colours cover at least `share` of `im`, each channel cut to `levels` levels: a flat scene has a few, a photo many"
+    small = im.convert('RGB'); small.thumbnail((256, 256), Image.NEAREST)   # nearest: no new colours where pixels meet
+    a = np.asarray(small).astype(np.int64) * levels // 256
+    n = np.bincount(((a[..., 0] * levels + a[..., 1]) * levels + a[..., 2]).ravel(), minlength=levels**3)
+    return int((n >= share * n.sum()).sum())
+
+def unlike_scenes(im:Image.Image)->str|None:
+    "Why `im` will edit poorly with the demo model (more than `SCENE_COLOURS` colours), or None"
+    if (n := colours(im)) <= SCENE_COLOURS: return None
+    return (f"the demo model knows only 64 px scenes of one flat shape in 7 colours, and this picture has {n} colours "
+            f"(more than {SCENE_COLOURS}): expect a poor edit. For photos, start the app with a real model (diffedit ui --model ...)")
+
 # %% ../nbs/12_app.ipynb #request-code
 def _decoded(name:str, im:Image.Image, f)->Image.Image:
     "`f(im)`, the picture of field `name` decoded: errors (a truncated file) name the field"
     try: return f(im)
     except (ValueError, OSError) as e: raise ValueError(f"field {name}: {e}") from None
 
-def _request(app:App, kind:str, body)->dict:
-    "Run one request from the page: checked, then, in its turn, its pictures decoded and the work done; the library's warnings in the answer"
-    args = _parse(app, kind, body); t0 = time.perf_counter()
-    with app.turn(), warnings.catch_warnings(record=True) as said:   # one request has the turn: its warnings are its own
+def _work(app:App, kind:str, args:dict, job=None)->dict:
+    "Do a checked request in its turn: its pictures decoded, the work done; the library's warnings, and ours, in the answer"
+    t0, watch = time.perf_counter(), nullcontext() if job is None else _watched(app.model, job)
+    with app.turn(job and job.cancel, job is not None), warnings.catch_warnings(record=True) as said, watch:   # one request has the turn
         warnings.simplefilter('always')
+        if job is not None: job.state = 'running'
         args['image'] = _decoded('image', args['image'], to_image)
         if 'mask' in args: args['mask'] = _decoded('mask', args['mask'], lambda m: m.convert('L'))
+        if is_demo(app.model) and (w := unlike_scenes(args['image'])): warnings.warn(w)
         out = getattr(app, kind)(**args)
     return dict(out, seconds=time.perf_counter() - t0, warnings=list(dict.fromkeys(str(w.message) for w in said)))
+
+def _request(app:App, kind:str, body)->dict:
+    "Run one request from the page at once: checked, then done in its turn"
+    return _work(app, kind, _parse(app, kind, body))
+
+# %% ../nbs/12_app.ipynb #example-code
+DEMO_SETTINGS = dict(strength=0.8, threshold=0.3, guidance=7.5, decay=None, steps=50, seed=0)   # `diffedit demo`'s
+
+@patch
+def example(self:App)->dict:
+    "The bundled example picture, its reference and a query, with settings that edit it well with this app's model"
+    from diffedit.cli import EXAMPLE, EXAMPLE_PATH, EXAMPLE_QUERY   # the command line's example (it imports this module: read now)
+    own = {k: p.default for k, p in inspect.signature(App.edit).parameters.items() if k in DEMO_SETTINGS}
+    s = DEMO_SETTINGS if is_demo(self.model) else dict(own, guidance=self.model.default_guidance)
+    return dict(image=to_data_url(Image.open(EXAMPLE_PATH).convert('RGB')), ref=EXAMPLE.caption, query=EXAMPLE_QUERY,
+                settings=s, demo=is_demo(self.model))
+
+# %% ../nbs/12_app.ipynb #jobs-code
+@dataclass
+class Job:
+    "A request done in the background: its progress in denoiser calls, then its answer"
+    kind:str                   # 'mask' or 'edit'
+    total:int                  # denoiser calls it makes (`_calls`)
+    id:str = field(default_factory=lambda: secrets.token_hex(8))
+    state:str = 'queued'       # queued, running, then done, error or cancelled
+    done:int = 0               # denoiser calls made
+    answer:dict = field(default_factory=dict)   # `_request`'s answer once done; else {'error': ...} once finished
+    cancel:threading.Event = field(default_factory=threading.Event, repr=False)
+    t0:float = field(default_factory=time.perf_counter, repr=False)
+    t1:float|None = field(default=None, repr=False)   # when it finished
+
+    def status(self)->dict:
+        "What the page polls: the state, steps done of total, seconds since it was started, and once finished the answer"
+        return dict(self.answer, id=self.id, kind=self.kind, state=self.state, done=self.done, total=max(self.total, self.done),
+                    seconds=(self.t1 or time.perf_counter()) - self.t0)
+
+class NoJob(LookupError): "No job of that id (never started, or finished long ago)"
+
+@contextmanager
+def _watched(model:SDModel, job:Job):
+    "Count `job`'s denoiser calls in `job.done`; once `job.cancel` is set, stop it at the next call with `Cancelled`"
+    def stop(mod, args):
+        if job.cancel.is_set(): raise Cancelled(f"cancelled after {job.done} of {job.total} steps")
+    def count(mod, args, out): job.done += 1
+    hooks = [model.denoiser.register_forward_pre_hook(stop), model.denoiser.register_forward_hook(count)]
+    try: yield
+    finally:
+        for h in hooks: h.remove()
+
+def _calls(app:App, kind:str, args:dict)->int:
+    "The denoiser calls a checked request makes: the mask's draws, batched as `noise_diff` batches them; an edit's inversion and decoding"
+    m, im, d = app.model, args['image'], inspect.signature(noise_diff).parameters
+    w, h = im.size if app.size == 'input' else work_size(im.size, app.size or native_size(m), size_multiple(m))
+    lat = math.prod(math.ceil(x / m.size_multiple) * m.size_multiple // m.vae_scale for x in (w, h))
+    draws = math.ceil(d['n'].default / max(1, d['max_batch'].default * 64 * 64 // (lat * 2)))   # two prompts: reference and query
+    if kind == 'mask': return draws
+    return (0 if 'mask' in args else draws) + 2 * kept_steps(args['steps'], args['strength'])
+
+# %% ../nbs/12_app.ipynb #jobs-run
+def _failure(e:Exception)->tuple[int, str, dict]:
+    "The status, one-line message and headers an error is answered with: what the user can fix is a 4xx, a bug or lack of memory a 500"
+    if isinstance(e, TooLarge): return 413, str(e), {}
+    if isinstance(e, Busy): return 503, str(e), dict(Retry_After=e.retry_after)
+    if isinstance(e, NoJob): return 404, str(e), {}
+    if isinstance(e, (ValueError, TypeError, OSError)): return 400, str(e), {}
+    return 500, ' '.join(f'{type(e).__name__}: {e}'.split()), {}
+
+def _run(app:App, job:Job, args:dict):
+    "Do `job`'s work; then its answer, or its error as the page shows it (a 500 also one line on the terminal)"
+    try: job.answer, job.state = _work(app, job.kind, args, job), 'done'
+    except Cancelled as e: job.answer, job.state = dict(error=str(e)), 'cancelled'
+    except Exception as e:
+        code, msg, _ = _failure(e); job.answer, job.state = dict(error=msg, status=code), 'error'
+        if code == 500: print(f'diffedit ui: 500 in a {job.kind} job: {msg}', file=sys.stderr, flush=True)
+    finally: job.t1 = time.perf_counter()
+
+@patch
+def start(self:App, kind:str, body)->Job:
+    "Check a request, admit it to the queue (`Busy` now, not later) and do it in a thread: its `Job`"
+    args = _parse(self, kind, body); job = Job(kind, _calls(self, kind, args))
+    self.admit()
+    with self._count:
+        self._jobs[job.id] = job
+        done = [k for k, j in self._jobs.items() if j.t1 is not None]   # oldest first
+        for k in done[:len(done) - self.max_jobs]: del self._jobs[k]
+    threading.Thread(target=_run, args=(self, job, args), daemon=True).start()
+    return job
+
+@patch
+def job(self:App, id:str)->Job:
+    "The job `id`, or `NoJob`"
+    if (j := self._jobs.get(id)) is None:
+        raise NoJob(f"no job {id}: it never started, or finished long ago (the app keeps the last {self.max_jobs}); start another")
+    return j
 
 # %% ../nbs/12_app.ipynb #a34aafe2
 PAGE = files('diffedit')/'assets'/'app.html'
@@ -201,6 +335,8 @@ def _drain(sock:socket.socket, seconds:float, most:int=1 << 20):
         sock.shutdown(socket.SHUT_WR); sock.settimeout(seconds); end = time.monotonic() + seconds
         while most > 0 and time.monotonic() < end and (d := sock.recv(1 << 16)): most -= len(d)
     except OSError: pass
+
+_JOB = re.compile(r'/api/jobs/([0-9a-f]{16})')   # a job's address (`Job.id`)
 
 class _Handler(BaseHTTPRequestHandler):
     "The page and the JSON endpoints; every answer JSON, every refusal before any model work"
@@ -235,8 +371,18 @@ class _Handler(BaseHTTPRequestHandler):
         if self._unread: _drain(self.connection, min(1., self.app.timeout))
 
     def do_GET(self):
-        if self.path in ('/', '/index.html'): self._send(200, PAGE.read_bytes(), 'text/html; charset=utf-8')
-        else: self._json(404, dict(error=f'no page {self.path}: the app is at /'))
+        try:
+            if self.path in ('/', '/index.html'): self._send(200, PAGE.read_bytes(), 'text/html; charset=utf-8')
+            elif self.path == '/api/example': self._json(200, self.app.example())
+            elif m := _JOB.fullmatch(self.path): self._json(200, self.app.job(m[1]).status())
+            else: self._json(404, dict(error=f'no page {self.path}: the app is at /'))
+        except Exception as e: self._fail(e)
+
+    def _fail(self, e:Exception):
+        "Answer an error as `_failure` says: a 500 also one line on the terminal"
+        code, msg, hs = _failure(e)
+        if code == 500: self.server.log(f'diffedit ui: 500 on {self.path}: {msg}')
+        self._json(code, dict(error=msg), **hs)
 
 # %% ../nbs/12_app.ipynb #body-code
 @patch
@@ -262,22 +408,22 @@ def _body(self:_Handler)->bytes:
     return data
 
 # %% ../nbs/12_app.ipynb #post-code
+_POSTS = ('mask', 'edit', 'jobs/mask', 'jobs/edit')
+
 @patch
 def do_POST(self:_Handler):
-    "Answer /api/mask and /api/edit: headers, body and fields checked in turn; JSON in, JSON out, never a traceback"
-    kind = self.path.removeprefix('/api/')
+    "Answer /api/mask and /api/edit, start /api/jobs/mask and /api/jobs/edit, cancel /api/jobs/ID/cancel: headers, body and fields checked in turn"
+    path = self.path.removeprefix('/api/'); cancel = re.fullmatch(_JOB.pattern + '/cancel', self.path)
     try:
-        if kind not in ('mask', 'edit'): raise _Refused(404, f'no endpoint {self.path}: post to /api/mask or /api/edit')
+        if path not in _POSTS and not cancel: raise _Refused(404, f'no endpoint {self.path}: post to /api/mask or /api/edit (at once), '
+                                                                  '/api/jobs/mask or /api/jobs/edit (a job), /api/jobs/ID/cancel')
         try: body = json.loads(self._body())
         except (ValueError, RecursionError) as e: raise _Refused(400, f'the body is not JSON: {e}') from None
-        self._json(200, _request(self.app, kind, body))
+        if cancel: (j := self.app.job(cancel[1])).cancel.set(); self._json(200, j.status())
+        elif path.startswith('jobs/'): self._json(202, self.app.start(path.removeprefix('jobs/'), body).status())
+        else: self._json(200, _request(self.app, path, body))
     except _Refused as e: self._json(e.code, dict(error=str(e)), **e.headers)
-    except TooLarge as e: self._json(413, dict(error=str(e)))
-    except Busy as e: self._json(503, dict(error=str(e)), Retry_After=e.retry_after)
-    except (ValueError, TypeError, OSError) as e: self._json(400, dict(error=str(e)))
-    except Exception as e:   # a bug, or out of memory: one line here and on the terminal, still an answer
-        msg = ' '.join(f'{type(e).__name__}: {e}'.split()); self.server.log(f'diffedit ui: 500 on {self.path}: {msg}')
-        self._json(500, dict(error=msg))
+    except Exception as e: self._fail(e)   # 4xx what the user can fix; 500 a bug, or out of memory: still an answer, never a traceback
 
 # %% ../nbs/12_app.ipynb #5b10e94c
 class _Server(ThreadingHTTPServer):
