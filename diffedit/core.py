@@ -566,6 +566,11 @@ def kept_steps(steps:int, strength:float)->int:
     if k < 1: raise ValueError(f"strength {strength} of {steps} steps is no step at all: raise steps or strength")
     return k
 
+@patch(as_prop=True)
+def max_steps(self:SDModel)->int:
+    "The most steps a DDIM schedule of this model takes: its timesteps stay below the training ones (999 of 1000 with `steps_offset` 1)"
+    c = self.scheduler.config; return c.num_train_timesteps - c.get('steps_offset', 0)
+
 @patch
 def schedule(self:SDModel,
              steps:int=50,          # steps of the full schedule
@@ -574,7 +579,7 @@ def schedule(self:SDModel,
              device=None,           # where the result lives
             )->tuple[Tensor, Tensor]:
     "The denoiser's timesteps (noisiest first) and the `len(ts) + 1` levels `(a, b)` the latents pass through, as rows"
-    k = kept_steps(steps, strength)
+    k = kept_steps(check_number('steps', steps, 1, self.max_steps, whole=True), strength)
     s = DDIMScheduler.from_config(self.scheduler.config); s.set_timesteps(steps)
     ts = s.timesteps[steps - k:]
     abar = torch.cat([s.alphas_cumprod[ts], s.final_alpha_cumprod.view(1)]).float()
@@ -736,6 +741,9 @@ def _set_timesteps(self:FluxModel, s:FlowMatchEulerDiscreteScheduler, steps:int,
     mu = _shift_mu(s.config, (shape[-2] // 2) * (shape[-1] // 2), 1.15)
     if s.config.get('use_flow_sigmas'): return s.set_timesteps(steps, mu=mu)
     s.set_timesteps(sigmas=np.linspace(1.0, 1 / steps, steps), mu=mu)
+
+@patch(as_prop=True)
+def max_steps(self:FlowModel)->float: return math.inf   # a flow schedule takes any number of steps
 
 @patch
 def schedule(self:FlowModel, steps:int=50, strength:float=1., shape=None, device=None)->tuple[Tensor, Tensor]:

@@ -194,6 +194,7 @@ def edit(
 )->EditResult|list[EditResult]:
     "Edit `image` from `ref` to `query` with DiffEdit: mask, encode, decode with the mask"
     steps, n, seed = check_edit(steps, strength, guidance, n, mask_strength, threshold, seed, callback, mask_kw, **kwargs)
+    check_number('steps', steps, 1, model.max_steps, whole=True)   # the model's schedule bounds it (999 for SD)
     check_size(size); check_guidance(model, negative, **{k: v for k, v in kwargs.items() if k in ('rescale', 'phi')})
     qs = [query] if isinstance(query, (str, Tensor, Cond)) else list(query) if isinstance(query, (list, tuple)) else [None]
     if not all(isinstance(q, (str, Tensor, Cond)) for q in qs): raise ValueError(f"query must be a text, a list of texts or a conditioning of your own, got {query!r}")
