@@ -17,7 +17,7 @@ $(VENV)/.installed: settings.ini setup.py Makefile
 	touch $@
 
 test: $(VENV)/.installed  ## set up (once) and run every notebook as a test
-	$(VENV)/bin/nbdev_test --n_workers 2
+	OMP_NUM_THREADS=1 $(VENV)/bin/nbdev_test --n_workers 2   # two notebooks at a time, one thread each: two torch processes of two threads on two cores spin-wait for each other
 
 export: $(VENV)/.installed  ## notebooks -> package, and clean notebooks
 	$(VENV)/bin/nbdev_export && $(VENV)/bin/nbdev_clean
