@@ -124,8 +124,8 @@ def _io(p, out_help):
 # %% ../nbs/09_cli.ipynb #d1222b16
 def parser()->argparse.ArgumentParser:
     "The `diffedit` command's argument parser"
-    p = argparse.ArgumentParser(prog='diffedit', description='DiffEdit: change the part of a picture that a text '
-        'changes, keep the rest. Example: diffedit edit horse.jpg --ref "a horse" --query "a zebra" -o zebra.png')
+    p = argparse.ArgumentParser(prog='diffedit', description='DiffEdit: change the part of a picture that a text changes, keep the rest.',
+        epilog='example:\n  diffedit edit horse.jpg --ref "a horse" --query "a zebra" -o zebra.png', formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = p.add_subparsers(dest='cmd', required=True, metavar='{edit,mask,batch,demo,ui}')
     e = sub.add_parser('edit', help='edit a picture', description='Edit IMAGE from --ref to --query with DiffEdit.')
     _io(e, 'edited picture to write'); _common(e)
