@@ -13,11 +13,13 @@ from diffusers import SD3Transformer2DModel, FlowMatchEulerDiscreteScheduler, St
 from transformers import CLIPTextModel, CLIPTextModelWithProjection, CLIPTextConfig
 from .core import word_tokenizer, t5_tokenizer, tiny_t5, to_tensor, DEMO, DEMO_FLOW, SD3Model
 from .shapes import WORDS, random_scene, random_caption, random_edit, render
+from .shapes import MultiScene, random_multi_scene, random_multi_caption, render_multi
 
 # %% auto #0
-__all__ = ['make_vae', 'make_unet', 'make_text_encoder', 'make_scheduler', 'scene_batch', 'train_vae', 'psnr', 'vae_psnr',
-           'encode_scenes', 'min_snr_weight', 'train_diffusion', 'save_demo', 'splice_batch', 'tune_decoder',
-           'make_flow_transformer', 'make_flow_text_encoders', 'make_flow_scheduler', 'train_flow', 'save_flow_demo']
+__all__ = ['make_vae', 'make_unet', 'make_text_encoder', 'make_scheduler', 'scene_batch', 'mixed_scene', 'any_caption',
+           'train_vae', 'psnr', 'vae_psnr', 'encode_scenes', 'min_snr_weight', 'train_diffusion', 'save_demo',
+           'splice_batch', 'tune_decoder', 'make_flow_transformer', 'make_flow_text_encoders', 'make_flow_scheduler',
+           'train_flow', 'save_flow_demo']
 
 # %% ../nbs/07_train.ipynb #f410450a
 def make_vae()->AutoencoderKL:
@@ -45,27 +47,40 @@ def make_scheduler()->DDIMScheduler:
                          set_alpha_to_one=False, steps_offset=1)
 
 # %% ../nbs/07_train.ipynb #3ddbc59b
+def _render(s)->tuple:
+    "Picture and object mask of a `Scene`, or of a `MultiScene` (its objects' union)"
+    if not isinstance(s, MultiScene): return render(s)
+    im, masks = render_multi(s); return im, masks.any(0)
+
 def _pictures(scenes:list)->tuple[torch.Tensor, torch.Tensor]:
     "Pictures of `scenes` in [-1, 1] and their object masks, as n x 3 x H x W and n x 1 x H x W tensors"
-    ims, masks = zip(*map(render, scenes))
+    ims, masks = zip(*map(_render, scenes))
     return torch.cat([to_tensor(i) for i in ims]), torch.from_numpy(np.stack(masks)).float()[:, None]
 
-def scene_batch(rng:np.random.Generator, n:int)->tuple[torch.Tensor, list]:
-    "`n` random scenes rendered as an n x 3 x 64 x 64 tensor in [-1, 1], and the scenes"
-    scenes = [random_scene(rng) for _ in range(n)]
+def scene_batch(rng:np.random.Generator, n:int, draw=random_scene)->tuple[torch.Tensor, list]:
+    "`n` scenes from `draw(rng)` rendered as an n x 3 x 64 x 64 tensor in [-1, 1], and the scenes"
+    scenes = [draw(rng) for _ in range(n)]
     return _pictures(scenes)[0], scenes
+
+def mixed_scene(rng:np.random.Generator, p:tuple=(1/3, 1/3, 1/3))->MultiScene:
+    "A `MultiScene` of one, two or three objects, with probabilities `p`"
+    return random_multi_scene(rng, int(rng.choice([1, 2, 3], p=p)))
+
+def any_caption(s, rng:np.random.Generator, p_drop:float=0.1)->str:
+    "A training caption of a `Scene` or a `MultiScene` (one of its forms, or '' with probability `p_drop`)"
+    return (random_multi_caption if isinstance(s, MultiScene) else random_caption)(s, rng, p_drop)
 
 # %% ../nbs/07_train.ipynb #08bef2f1
 def _every(step, n, msg): 
     if step % n == 0: print(msg, flush=True)
 
-def train_vae(minutes:float=5, bs:int=16, lr:float=1e-3, kl:float=1e-6, seed:int=0)->tuple[AutoencoderKL, list]:
-    "Train `make_vae()` for `minutes` on fresh scenes; returns the VAE and the loss log"
+def train_vae(minutes:float=5, bs:int=16, lr:float=1e-3, kl:float=1e-6, seed:int=0, draw=random_scene)->tuple[AutoencoderKL, list]:
+    "Train `make_vae()` for `minutes` on fresh scenes from `draw`; returns the VAE and the loss log"
     torch.manual_seed(seed); rng = np.random.default_rng(seed)
     vae, log, end = make_vae(), [], time.time() + 60 * minutes
     opt = torch.optim.Adam(vae.parameters(), lr)
     while time.time() < end:
-        x, _ = scene_batch(rng, bs)
+        x, _ = scene_batch(rng, bs, draw)
         d = vae.encode(x).latent_dist
         y = vae.decode(d.mode()).sample
         loss = F.l1_loss(y, x) + F.mse_loss(y, x) + kl * d.kl().mean()
@@ -79,19 +94,19 @@ def psnr(a:torch.Tensor, b:torch.Tensor)->float:
     return float(10 * torch.log10(4 / F.mse_loss(a.float(), b.float())))
 
 @torch.inference_mode()
-def vae_psnr(vae:AutoencoderKL, n:int=256, seed:int=99)->float:
-    "Mean reconstruction PSNR of `vae` over `n` held-out scenes"
-    x, _ = scene_batch(np.random.default_rng(seed), n)
+def vae_psnr(vae:AutoencoderKL, n:int=256, seed:int=99, draw=random_scene)->float:
+    "Mean reconstruction PSNR of `vae` over `n` held-out scenes from `draw`"
+    x, _ = scene_batch(np.random.default_rng(seed), n, draw)
     y = vae.decode(vae.encode(x).latent_dist.mean).sample.clamp(-1, 1)
     return float(np.mean([psnr(a, b) for a, b in zip(x, y)]))
 
 # %% ../nbs/07_train.ipynb #b5706cc4
 @torch.inference_mode()
-def encode_scenes(vae:AutoencoderKL, n:int=20_000, seed:int=0, bs:int=500)->tuple[torch.Tensor, list]:
-    "Unscaled latent means of `n` scenes from `seed`, and the scenes"
+def encode_scenes(vae:AutoencoderKL, n:int=20_000, seed:int=0, bs:int=500, draw=random_scene)->tuple[torch.Tensor, list]:
+    "Unscaled latent means of `n` scenes from `draw` with `seed`, and the scenes"
     rng, lats, scenes = np.random.default_rng(seed + 1), [], []
     for _ in range(0, n, bs):
-        x, s = scene_batch(rng, bs); lats.append(vae.encode(x).latent_dist.mean); scenes += s
+        x, s = scene_batch(rng, bs, draw); lats.append(vae.encode(x).latent_dist.mean); scenes += s
     return torch.cat(lats), scenes
 
 # %% ../nbs/07_train.ipynb #6e26ba96
@@ -101,7 +116,7 @@ def min_snr_weight(abar:torch.Tensor, gamma:float=5.)->torch.Tensor:
     return snr.clamp(max=gamma) / snr
 
 def train_diffusion(lats:torch.Tensor, scenes:list, tok, minutes:float=25, bs:int=64, lr:float=1e-3,
-                    ema:float=0.999, seed:int=0, init:tuple|None=None):
+                    ema:float=0.999, seed:int=0, init:tuple|None=None, steps:int|None=None):
     "Train `make_unet()` and `make_text_encoder(tok)` (or copies of the pair `init`) on scaled `lats` captioned from `scenes`"
     torch.manual_seed(seed); rng = np.random.default_rng(seed)
     (unet, te), sched = [copy.deepcopy(m) for m in init] if init else (make_unet(), make_text_encoder(tok)), make_scheduler()
@@ -110,9 +125,9 @@ def train_diffusion(lats:torch.Tensor, scenes:list, tok, minutes:float=25, bs:in
     opt = torch.optim.AdamW(params, lr, weight_decay=0.01)
     avg = [AveragedModel(m, multi_avg_fn=get_ema_multi_avg_fn(ema)) for m in (unet, te)]
     abars, log, end = sched.alphas_cumprod, [], time.time() + 60 * minutes
-    while time.time() < end:
+    while time.time() < end and (steps is None or len(log) < steps):   # `minutes`, or `steps` if fewer
         i = torch.from_numpy(rng.integers(0, len(lats), bs))
-        ids = tok([random_caption(scenes[j], rng) for j in i], padding='max_length', max_length=tok.model_max_length,
+        ids = tok([any_caption(scenes[j], rng) for j in i], padding='max_length', max_length=tok.model_max_length,
                   truncation=True, return_tensors='pt').input_ids
         x0, eps, t = lats[i], torch.randn_like(lats[i]), torch.randint(0, 1000, (bs,))
         a = abars[t][:, None, None, None]
@@ -196,7 +211,7 @@ def train_flow(lats:torch.Tensor, scenes:list, tok, tok3, minutes:float=60, bs:i
     log, end = [], time.time() + 60 * minutes
     while time.time() < end and (steps is None or len(log) < steps):   # `minutes`, or `steps` if fewer
         i = torch.from_numpy(rng.integers(0, len(lats), bs))
-        c = model._encode_text([random_caption(scenes[j], rng) for j in i])
+        c = model._encode_text([any_caption(scenes[j], rng) for j in i])
         x0, eps, s = lats[i], torch.randn_like(lats[i]), torch.sigmoid(torch.randn(bs))   # logit-normal levels, as SD3
         x = (1 - s.view(-1, 1, 1, 1)) * x0 + s.view(-1, 1, 1, 1) * eps
         v = tr(hidden_states=x, timestep=1000 * s, encoder_hidden_states=c.states, pooled_projections=c.pooled).sample
