@@ -8,14 +8,16 @@ from dataclasses import dataclass
 import numpy as np, torch, torch.nn.functional as F
 from PIL import Image
 from .core import SDModel
-from .shapes import Scene, COLOURS, SHAPES, random_scene, random_edit, render
+from .shapes import (Scene, COLOURS, SHAPES, random_scene, random_edit, render, shape_mask, Obj, MultiScene,
+                             obj_masks, render_multi, random_multi_scene, random_multi_edit)
 from .mask import diffedit_mask
 from .ddim import invert
 from .edit import decode, sdedit, paste_back
 
 # %% auto #0
 __all__ = ['Case', 'make_cases', 'dilate', 'iou', 'bg_psnr', 'latent_iou_ceiling', 'nearest_colour', 'judge', 'gt_latent_mask',
-           'run_methods', 'score', 'results_table']
+           'run_methods', 'score', 'results_table', 'MultiCase', 'make_multi_cases', 'target_iou', 'others_covered',
+           'others_psnr', 'multi_bg', 'judge_multi', 'run_multi', 'score_multi', 'multi_table']
 
 # %% ../nbs/08_evaluate.ipynb #f78056f6
 @dataclass
@@ -123,4 +125,133 @@ def results_table(results:dict)->str:
             v = r[m]; mi = v.get('mask_iou', r['mask_iou'] if m == 'diffedit' else None)
             rows.append(f"| {kind} | {m} | {'' if mi is None else f'{mi:.2f}'} | {v['bg_psnr']:.1f} | {v['success']:.0%} | "
                         f"{v['colour']:.0%} | {v['shape']:.0%} | {v['background']:.0%} |")
+    return '\n'.join(rows)
+
+# %% ../nbs/08_evaluate.ipynb #mc-02
+@dataclass
+class MultiCase:
+    "One edit of object `i` among several, with its ground truth"
+    src:MultiScene; tgt:MultiScene; i:int; kind:str
+    @property
+    def ref(self): return self.src.caption
+    @property
+    def query(self): return self.tgt.caption
+    @property
+    def before(self)->np.ndarray: return obj_masks(self.src)[self.i]   # the target object, before the edit
+    @property
+    def after(self)->np.ndarray: return obj_masks(self.tgt)[self.i]    # and after it
+    @property
+    def union(self)->np.ndarray: return self.before | self.after
+    @property
+    def others(self)->np.ndarray: return np.delete(obj_masks(self.src), self.i, 0)   # (N-1) x H x W: the objects to keep
+
+def make_multi_cases(n:int, kind:str, n_objects:int=2, seed:int=1234)->list[MultiCase]:
+    "`n` held-out edits of `kind` ('colour', 'shape', 'both') of one object in scenes of `n_objects`"
+    rng = np.random.default_rng(seed)
+    def one(s): e = random_multi_edit(s, kind, rng); return MultiCase(s, e.scene, e.i, kind)
+    return [one(random_multi_scene(rng, n_objects)) for _ in range(n)]
+
+# %% ../nbs/08_evaluate.ipynb #mc-07
+def _b(mask)->np.ndarray: return np.asarray(mask) > 0   # a PIL mask, 0/255 or boolean array: boolean
+
+def target_iou(mask, c:MultiCase)->float:
+    "IoU of an image-size `mask` with the target object's old and new masks together"
+    return iou(_b(mask), c.union)
+
+def others_covered(mask, c:MultiCase)->float:
+    "Share of the other objects' area inside `mask` (0: none of it)"
+    return float(_b(mask)[c.others.any(0)].mean())
+
+def others_psnr(edited:Image.Image, c:MultiCase, inp:Image.Image|None=None)->float:
+    "PSNR in dB of `edited` against the input (default: the source scene) over the other objects' pixels"
+    return bg_psnr(edited, inp or render_multi(c.src)[0], c.others.any(0))
+
+def multi_bg(c:MultiCase, px:int=2)->np.ndarray:
+    "The background beyond `px` pixels of every object, before and after the edit"
+    return ~dilate(obj_masks(c.src).any(0) | c.after, px)
+
+# %% ../nbs/08_evaluate.ipynb #mc-10
+def _target_ok(a:np.ndarray, c:MultiCase, bg:np.ndarray)->tuple[bool, bool]:
+    "Colour and shape of the target object in picture array `a`, judged as `judge` judges the one object of a `Case`"
+    o, away = c.tgt.objects[c.i], ~dilate(c.others.any(0), 1)   # the other objects are no evidence about the target
+    core, gone = ~dilate(~c.after, 1), c.before & ~dilate(c.after, 1)
+    colour = nearest_colour(np.median(a[core], 0)) == o.colour
+    obj = (((a - _PAL[list(COLOURS).index(o.colour)])**2).sum(-1) < ((a - bg)**2).sum(-1)) & away
+    if c.src.objects[c.i].shape == o.shape: return colour, iou(obj, c.after) > 0.5
+    return colour, iou(obj, c.after) > iou(obj, c.before) and (not gone.any() or obj[gone].mean() < 0.5)
+
+def _kept(a:np.ndarray, o:Obj, bg:np.ndarray, size:int=64)->bool:
+    "Is object `o` still in `a`: its colour at its core, and the pixels of that colour near it shaped as `o` rather than as another shape?"
+    m = {h: shape_mask(h, o.cx, o.cy, o.r, size) for h in SHAPES}
+    near = dilate(np.any(list(m.values()), 0), 2)
+    obj = (((a - _PAL[list(COLOURS).index(o.colour)])**2).sum(-1) < ((a - bg)**2).sum(-1)) & near
+    fit = {h: iou(obj, mh) for h, mh in m.items()}
+    return nearest_colour(np.median(a[~dilate(~m[o.shape], 1)], 0)) == o.colour and max(fit, key=fit.get) == o.shape and fit[o.shape] > 0.5
+
+def judge_multi(im:Image.Image, c:MultiCase, inp:Image.Image|None=None)->dict:
+    "Model-free success of a multi-object edit: the target changed as asked, every other object kept, the background kept"
+    a, inp = np.asarray(im, np.float32), inp or render_multi(c.src)[0]
+    bg = np.median(np.asarray(inp, np.float32)[multi_bg(c)], 0)
+    colour, shape = _target_ok(a, c, bg)
+    others = all(_kept(a, o, bg, c.src.size) for j, o in enumerate(c.src.objects) if j != c.i)
+    background = bg_psnr(im, inp, multi_bg(c)) >= 22
+    return dict(colour=colour, shape=shape, target=colour and shape, others=others, background=background,
+                success=colour and shape and others and background)
+
+# %% ../nbs/08_evaluate.ipynb #mc-14
+def _grid(m:torch.Tensor, size:tuple[int,int])->np.ndarray:
+    "A 1 x h x w latent mask at image size, each latent pixel a block: boolean"
+    return F.interpolate(torch.as_tensor(m, dtype=torch.float32)[None], size=(size[1], size[0]), mode='nearest')[0, 0].numpy() > 0.5
+
+def _diffusers_edit(pipe, im:Image.Image, c, steps:int, strength:float, guidance:float, g:torch.Generator)->tuple:
+    "diffusers' DiffEdit of `c` on `im`: the edited picture and the latent mask it used"
+    m = pipe.generate_mask(image=im, source_prompt=c.ref, target_prompt=c.query, num_inference_steps=steps,
+                           guidance_scale=guidance, generator=g)
+    lat = pipe.invert(prompt=c.ref, image=im, num_inference_steps=steps, inpaint_strength=strength, generator=g).latents
+    return pipe(prompt=c.query, mask_image=m, image_latents=lat, num_inference_steps=steps, inpaint_strength=strength,
+                guidance_scale=guidance, generator=g).images[0], m
+
+@torch.inference_mode()
+def run_multi(model:SDModel, cases:list[MultiCase], methods=('diffedit', 'oracle', 'ddim', 'sdedit'), strength:float=0.8,
+              steps:int=50, guidance:float=7.5, decay:str|None=None, seed:int=0, **mask_kw)->dict:
+    "Edited pictures of each method (`diffusers` too, if asked) and the VAE round trips; under 'masks', each masked method's mask at image size"
+    ims = [render_multi(c.src)[0] for c in cases]
+    z0, q, size, g = torch.cat([model.encode(i) for i in ims]), [c.query for c in cases], ims[0].size, torch.Generator().manual_seed(seed)
+    masks, lat = {}, dict(vae=z0)
+    if 'diffedit' in methods: masks['diffedit'] = torch.stack([diffedit_mask(model, z[None], c.ref, c.query, steps=steps, generator=g,
+                                                                             **mask_kw).mask[None] for z, c in zip(z0, cases)])
+    if 'oracle' in methods: masks['oracle'] = torch.stack([gt_latent_mask(c, model.vae_scale) for c in cases])
+    inv = invert(model, z0, steps, strength, progress=False) if {'diffedit', 'oracle', 'ddim'} & set(methods) else None
+    for k, m in masks.items(): lat[k] = decode(model, inv, q, m, guidance, decay=decay, progress=False)[-1]
+    if 'ddim' in methods: lat['ddim'] = decode(model, inv, q, None, guidance, decay=decay, progress=False)[-1]
+    if 'sdedit' in methods: lat['sdedit'] = sdedit(model, z0, q, steps, strength, guidance, generator=g, decay=decay, progress=False)
+    out = {k: model.decode(v) for k, v in lat.items()}
+    if 'diffusers' in methods:
+        from diffedit.bench import diffusers_pipe
+        pipe = diffusers_pipe(model)
+        out['diffusers'], masks['diffusers'] = map(list, zip(*[_diffusers_edit(pipe, i, c, steps, strength, guidance, g) for i, c in zip(ims, cases)]))
+    out['masks'] = {k: [_grid(m_, size) for m_ in v] for k, v in masks.items()}
+    return out
+
+# %% ../nbs/08_evaluate.ipynb #mc-16
+def score_multi(cases:list[MultiCase], out:dict)->dict:
+    "Per method in `out`: mean target IoU and other objects covered (masked methods), PSNR of the other objects and background, judged rates"
+    res, inp = {}, [render_multi(c.src)[0] for c in cases]
+    for k in [k for k in out if k != 'masks']:
+        j = [judge_multi(im, c, i) for im, c, i in zip(out[k], cases, inp)]
+        res[k] = dict(others_psnr=np.mean([others_psnr(im, c, i) for im, c, i in zip(out[k], cases, inp)]),
+                      bg_psnr=np.mean([bg_psnr(im, i, multi_bg(c)) for im, c, i in zip(out[k], cases, inp)]),
+                      **{f: np.mean([x[f] for x in j]) for f in ('success', 'target', 'others', 'background')})
+        if k in out['masks']: res[k].update(target_iou=np.mean([target_iou(m, c) for m, c in zip(out['masks'][k], cases)]),
+                                            others_covered=np.mean([others_covered(m, c) for m, c in zip(out['masks'][k], cases)]))
+    return res
+
+def multi_table(results:dict)->str:
+    "Markdown table of `score_multi` results per group of edits (e.g. '3 objects, colour')"
+    rows = ['| edits | method | target IoU | others covered | others PSNR (dB) | background PSNR (dB) | success | target ok | others ok | background ok |',
+            '|---|---|---|---|---|---|---|---|---|---|']
+    f = lambda v, k, fmt: format(v[k], fmt) if k in v else ''
+    for g, r in results.items():
+        rows += [f"| {g} | {m} | {f(v, 'target_iou', '.2f')} | {f(v, 'others_covered', '.1%')} | {v['others_psnr']:.1f} | {v['bg_psnr']:.1f} | "
+                 f"{v['success']:.0%} | {v['target']:.0%} | {v['others']:.0%} | {v['background']:.0%} |" for m, v in r.items()]
     return '\n'.join(rows)
