@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np, torch
 from PIL import Image
 from .core import SDModel, to_image, kept_steps, DEMO, DEMO_FLOW
-from .mask import Mask, segment, noise_diff, work_size, native_size, size_multiple
+from .mask import Mask, segment, noise_diff, draws_per_call, work_size, native_size, size_multiple
 from .edit import edit, check_edit
 from .caption import BLIP, load_captioner
 from .viz import overlay
@@ -273,7 +273,7 @@ def _calls(app:App, kind:str, args:dict)->int:
     m, im, d = app.model, args['image'], inspect.signature(noise_diff).parameters
     w, h = im.size if app.size == 'input' else work_size(im.size, app.size or native_size(m), size_multiple(m))
     lat = math.prod(math.ceil(x / m.size_multiple) * m.size_multiple // m.vae_scale for x in (w, h))
-    draws = math.ceil(d['n'].default / max(1, d['max_batch'].default * 64 * 64 // (lat * 2)))   # two prompts: reference and query
+    draws = math.ceil(d['n'].default / draws_per_call((lat, 1), 2, d['max_batch'].default))   # two prompts: reference and query
     if kind == 'mask': return draws
     return (0 if 'mask' in args else draws) + 2 * kept_steps(args['steps'], args['strength'])
 

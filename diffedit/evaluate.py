@@ -64,16 +64,20 @@ def nearest_colour(rgb:np.ndarray)->str:
     "Name of the vocabulary colour nearest to `rgb`"
     return list(COLOURS)[int(((_PAL - rgb)**2).sum(1).argmin())]
 
+def _changed(a:np.ndarray, before:np.ndarray, after:np.ndarray, colour:str, same_shape:bool, bg:np.ndarray, away=True)->tuple[bool, bool]:
+    "Is the object that was `before` now `after` in `colour` in picture array `a` (background colour `bg`; pixels outside `away` no evidence)? Colour, shape"
+    core, gone = ~dilate(~after, 1), before & ~dilate(after, 1)   # the target without its edge; the source beyond 1 px of the target
+    ok = nearest_colour(np.median(a[core], 0)) == colour
+    obj = (((a - _PAL[list(COLOURS).index(colour)])**2).sum(-1) < ((a - bg)**2).sum(-1)) & away
+    if same_shape: return ok, iou(obj, after) > 0.5
+    return ok, iou(obj, after) > iou(obj, before) and (not gone.any() or obj[gone].mean() < 0.5)   # the old shape gone, too
+
 def judge(im:Image.Image, c:Case, inp:Image.Image|None=None)->dict:
     "Model-free success of an edit: colour, shape and background"
     a, (_, m_src), (_, m_tgt) = np.asarray(im, np.float32), render(c.src), render(c.tgt)
     inp = inp or render(c.src)[0]
     bg = np.median(np.asarray(inp, np.float32)[~dilate(m_src | m_tgt)], 0)
-    core, gone = ~dilate(~m_tgt, 1), m_src & ~dilate(m_tgt, 1)   # the target without its edge; the source beyond 1 px of the target
-    colour = nearest_colour(np.median(a[core], 0)) == c.tgt.colour
-    obj = ((a - _PAL[list(COLOURS).index(c.tgt.colour)])**2).sum(-1) < ((a - bg)**2).sum(-1)
-    if c.src.shape == c.tgt.shape: shape = iou(obj, m_tgt) > 0.5
-    else: shape = iou(obj, m_tgt) > iou(obj, m_src) and (not gone.any() or obj[gone].mean() < 0.5)   # the old shape gone, too
+    colour, shape = _changed(a, m_src, m_tgt, c.tgt.colour, c.src.shape == c.tgt.shape, bg)
     background = bg_psnr(im, inp, ~dilate(m_src | m_tgt)) >= 22
     return dict(colour=colour, shape=shape, background=background, success=colour and shape and background)
 
@@ -173,12 +177,8 @@ def multi_bg(c:MultiCase, px:int=2)->np.ndarray:
 # %% ../nbs/08_evaluate.ipynb #mc-10
 def _target_ok(a:np.ndarray, c:MultiCase, bg:np.ndarray)->tuple[bool, bool]:
     "Colour and shape of the target object in picture array `a`, judged as `judge` judges the one object of a `Case`"
-    o, away = c.tgt.objects[c.i], ~dilate(c.others.any(0), 1)   # the other objects are no evidence about the target
-    core, gone = ~dilate(~c.after, 1), c.before & ~dilate(c.after, 1)
-    colour = nearest_colour(np.median(a[core], 0)) == o.colour
-    obj = (((a - _PAL[list(COLOURS).index(o.colour)])**2).sum(-1) < ((a - bg)**2).sum(-1)) & away
-    if c.src.objects[c.i].shape == o.shape: return colour, iou(obj, c.after) > 0.5
-    return colour, iou(obj, c.after) > iou(obj, c.before) and (not gone.any() or obj[gone].mean() < 0.5)
+    o = c.tgt.objects[c.i]   # the other objects are no evidence about the target
+    return _changed(a, c.before, c.after, o.colour, c.src.objects[c.i].shape == o.shape, bg, ~dilate(c.others.any(0), 1))
 
 def _kept(a:np.ndarray, o:Obj, bg:np.ndarray, size:int=64)->bool:
     "Is object `o` still in `a`: its colour at its core, and the pixels of that colour near it shaped as `o` rather than as another shape?"

@@ -14,8 +14,8 @@ from .ddim import OracleUNet
 from .guidance import predict, cfg
 
 # %% auto #0
-__all__ = ['noise_diff', 'normalise', 'Mask', 'diffedit_mask', 'check_mask_options', 'native_size', 'size_multiple', 'work_size',
-           'check_size', 'fit', 'refine', 'segment']
+__all__ = ['draws_per_call', 'noise_diff', 'normalise', 'Mask', 'diffedit_mask', 'check_mask_options', 'native_size',
+           'size_multiple', 'work_size', 'check_size', 'fit', 'refine', 'segment']
 
 # %% ../nbs/04_mask.ipynb #3ed1b7fe
 def _check(query, n, strength, steps, guidance, max_batch)->tuple[int, int, int]:
@@ -26,6 +26,10 @@ def _check(query, n, strength, steps, guidance, max_batch)->tuple[int, int, int]
     check_number('strength', strength, 0, 1, lo_open=True); check_number('guidance', guidance, 0)
     return (check_number('n (noise draws)', n, 1, whole=True), check_number('steps', steps, 1, whole=True),
             check_number('max_batch', max_batch, 1, whole=True))
+
+def draws_per_call(hw:tuple, prompts:int, max_batch:int=40)->int:
+    "How many noise draws of h x w latents `noise_diff` puts in one denoiser call: one image per prompt each, `max_batch` 64x64 latents in all"
+    return max(1, max_batch * 64 * 64 // (hw[0] * hw[1] * prompts))
 
 @torch.inference_mode()
 def noise_diff(
@@ -49,7 +53,7 @@ def noise_diff(
     many = isinstance(query, (list, tuple))
     if many and not query: raise ValueError("query: give at least one query")
     e = model.embed([ref, *(query if many else [query])] + ([negative] if guidance != 1 and not model.embeds_guidance else []))
-    per = max(1, max_batch * 64 * 64 // (z0.shape[-2] * z0.shape[-1] * len(e)))   # draws per UNet call: one image per prompt each
+    per = draws_per_call(z0.shape[-2:], len(e), max_batch)
     d = torch.cat([_diff(model, x, t, e, guidance) for x in xt.split(per)], 1).mean((1, 2))
     return d if many else d[0]
 

@@ -56,11 +56,15 @@ def shape_mask(shape:str, cx:float, cy:float, r:float, size:int=64)->np.ndarray:
     raise ValueError(f"Unknown shape {shape!r}: use one of {SHAPES}")
 
 # %% ../nbs/06_shapes.ipynb #df8d090d
-def render(s:Scene)->tuple[Image.Image, np.ndarray]:
-    "The picture of `s` and its object mask"
+def _background(s)->np.ndarray:
+    "The HxWx3 float background of a scene `s`: its colour, jittered, lit by a linear gradient"
     y, x = (np.mgrid[:s.size, :s.size] + 0.5) / s.size - 0.5
     light = 1 + s.grad * (x * np.cos(s.angle) + y * np.sin(s.angle)) * 2
-    bg = (np.array(COLOURS[s.background]) + s.bg_jit) * light[..., None]
+    return (np.array(COLOURS[s.background]) + s.bg_jit) * light[..., None]
+
+def render(s:Scene)->tuple[Image.Image, np.ndarray]:
+    "The picture of `s` and its object mask"
+    bg = _background(s)
     m = shape_mask(s.shape, s.cx, s.cy, s.r, s.size)
     im = np.where(m[..., None], np.array(COLOURS[s.colour]) + s.fg_jit, bg)
     return Image.fromarray(im.clip(0, 255).round().astype(np.uint8)), m
@@ -124,12 +128,6 @@ def random_multi_caption(s:MultiScene, rng:np.random.Generator, p_drop:float=0.1
     return "" if rng.random() < p_drop else str(rng.choice(multi_captions(s)))
 
 # %% ../nbs/06_shapes.ipynb #ms-render
-def _background(s:MultiScene)->np.ndarray:
-    "The HxWx3 float background of `s`, lit as `render` lights a `Scene`"
-    y, x = (np.mgrid[:s.size, :s.size] + 0.5) / s.size - 0.5
-    light = 1 + s.grad * (x * np.cos(s.angle) + y * np.sin(s.angle)) * 2
-    return (np.array(COLOURS[s.background]) + s.bg_jit) * light[..., None]
-
 def obj_masks(s:MultiScene)->np.ndarray:
     "The NxHxW boolean masks of the objects of `s`, in the order of `s.objects`"
     return np.stack([shape_mask(o.shape, o.cx, o.cy, o.r, s.size) for o in s.objects])
