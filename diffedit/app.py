@@ -14,15 +14,15 @@ import numpy as np, torch
 from PIL import Image
 from .core import SDModel, to_image, kept_steps, DEMO, DEMO_FLOW
 from .mask import Mask, segment, noise_diff, draws_per_call, work_size, native_size, size_multiple
-from .edit import edit, check_edit
+from .edit import edit, check_edit, with_settings
 from .caption import BLIP, load_captioner
 from .viz import overlay
 from fastcore.basics import patch
 
 # %% auto #0
-__all__ = ['MAX_MEGAPIXELS', 'MAX_UPLOAD_MB', 'SCENE_COLOURS', 'DEMO_SETTINGS', 'PAGE', 'to_data_url', 'from_data_url',
-           'TooLarge', 'open_upload', 'Busy', 'App', 'Cancelled', 'is_demo', 'colours', 'unlike_scenes', 'Job', 'NoJob',
-           'make_server', 'threshold_slider']
+__all__ = ['MAX_MEGAPIXELS', 'MAX_UPLOAD_MB', 'SCENE_COLOURS', 'PAGE', 'to_data_url', 'from_data_url', 'TooLarge', 'open_upload',
+           'Busy', 'App', 'Cancelled', 'is_demo', 'colours', 'unlike_scenes', 'Job', 'NoJob', 'make_server',
+           'threshold_slider']
 
 # %% ../nbs/12_app.ipynb #1808df8b
 def to_data_url(im:Image.Image)->str:
@@ -225,16 +225,16 @@ def _request(app:App, kind:str, body)->dict:
     return _work(app, kind, _parse(app, kind, body))
 
 # %% ../nbs/12_app.ipynb #example-code
-DEMO_SETTINGS = dict(strength=0.8, threshold=0.3, guidance=7.5, decay=None, steps=50, seed=0)   # `diffedit demo`'s
-
 @patch
 def example(self:App)->dict:
-    "The bundled example picture, its reference and a query, with settings that edit it well with this app's model"
+    "The bundled example picture, its reference and a query, with the settings this app's model edits with: its own, else the library's"
     from diffedit.cli import EXAMPLE, EXAMPLE_PATH, EXAMPLE_QUERY   # the command line's example (it imports this module: read now)
-    own = {k: p.default for k, p in inspect.signature(App.edit).parameters.items() if k in DEMO_SETTINGS}
-    s = DEMO_SETTINGS if is_demo(self.model) else dict(own, guidance=self.model.default_guidance)
+    strength, guidance, threshold, _, kw = with_settings(self.model)
+    s = dict(strength=strength, threshold=threshold, guidance=self.model.default_guidance if guidance is None else guidance,
+             decay=kw.get('decay'), steps=50, seed=0)
     return dict(image=to_data_url(Image.open(EXAMPLE_PATH).convert('RGB')), ref=EXAMPLE.caption, query=EXAMPLE_QUERY,
                 settings=s, demo=is_demo(self.model))
+
 
 # %% ../nbs/12_app.ipynb #jobs-code
 @dataclass

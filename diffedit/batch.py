@@ -62,8 +62,8 @@ def _size(v):
 OPTIONS = dict(steps=_int(1), strength=_num(0, 1, open_lo=True), guidance=_num(0), negative=_text, n=_int(1),
                mask_strength=_num(0, 1, open_lo=True), threshold=_num(0, 1), decay=_one_of('linear', 'cosine', 'none'),
                size=_size, paste_back=_flag, close=_int(0), fill=_flag, seed=_int(0, 2**63 - 1))
-DEFAULTS = dict(steps=50, strength=0.8, guidance=None, negative='', n=10, mask_strength=0.5, threshold=0.5, decay='none',
-                size=None, paste_back=None, close=0, fill=False, seed=0)
+DEFAULTS = dict(steps=50, strength=None, guidance=None, negative='', n=10, mask_strength=0.5, threshold=None, decay=None,
+                size=None, paste_back=None, close=None, fill=None, seed=0)   # None: the model's setting (`edit`'s)
 
 def _opt(k:str, v):
     "Option `k` checked: its value, or a ValueError that names it"
@@ -130,7 +130,7 @@ def _row(line:int, d:dict, root:Path, defaults:dict)->Row:
         if k in d and (not isinstance(d[k], str) or not d[k].strip()): raise ValueError(f"{k} {d[k]!r}: a non-empty text is due")
     opts = dict(defaults, **{k: _opt(k, v) for k, v in d.items() if k in OPTIONS})
     for k in ('strength', 'mask_strength'):
-        if int(opts['steps'] * opts[k]) < 1: raise ValueError(f"{k} {opts[k]} of {opts['steps']} steps is no step at all: raise steps or {k}")
+        if opts[k] is not None and int(opts['steps'] * opts[k]) < 1: raise ValueError(f"{k} {opts[k]} of {opts['steps']} steps is no step at all: raise steps or {k}")
     r = Row(line, rid, root/d['image'], d['query'], d.get('ref'), root/d['mask'] if 'mask' in d else None, opts)
     for k in ('image', 'mask'):
         p = getattr(r, k)
@@ -202,7 +202,7 @@ def plan(
     if not manifest.is_file(): raise ValueError(f"manifest {manifest}: no such file")
     if out_dir.exists() and not out_dir.is_dir(): raise ValueError(f"--out-dir {out_dir} is a file: give a folder")
     if not isinstance(batch_size, int) or batch_size < 1: raise ValueError(f"batch_size {batch_size!r}: a whole number >= 1")
-    defaults = {k: v if v is None and k in ('guidance', 'size', 'paste_back') else _opt(k, v) for k, v in dict(DEFAULTS, **(defaults or {})).items()}
+    defaults = {k: v if v is None and k in ('guidance', 'size', 'paste_back', 'strength', 'threshold', 'decay', 'close', 'fill') else _opt(k, v) for k, v in dict(DEFAULTS, **(defaults or {})).items()}
     rows, bad, seen = [], [], {}
     for line, d in _records(manifest):
         try:
@@ -238,11 +238,13 @@ def _log(out_dir:Path, d:dict):
 # %% ../nbs/13_batch.ipynb #b-chunk
 def _edit_rows(model:SDModel, rows:list, captioner):
     "Edit `rows` (one size, one setting) in one `edit` call"
-    o = dict(rows[0].opts); seed = o.pop('seed'); o['decay'] = None if o['decay'] == 'none' else o['decay']
-    close, fill = o.pop('close'), o.pop('fill')
+    o = {k: v for k, v in rows[0].opts.items() if not (v is None and k in ('decay', 'close', 'fill'))}   # None: the model's
+    seed = o.pop('seed')
+    if o.get('decay') == 'none': o['decay'] = None
+    mask_kw = {k: o.pop(k) for k in ('close', 'fill') if k in o}
     return edit(model, [to_image(r.image) for r in rows], [r.ref for r in rows], [r.query for r in rows],
                 mask=[None if r.mask is None else ImageOps.exif_transpose(Image.open(r.mask)) for r in rows], seed=seed, progress=False,
-                captioner=captioner, mask_kw=dict(close=close, fill=fill), **o)
+                captioner=captioner, mask_kw=mask_kw, **o)
 
 def run_chunk(model:SDModel, rows:list, out_dir:Path, captioner:str|Callable|None=None, process:int=0)->list[dict]:
     "Edit `rows`, write each one's two files and its results.jsonl line; a failure is the row's result, not the run's end"
@@ -261,7 +263,7 @@ def _finish(r:Row, x, out_dir:Path, dt:float, process:int)->dict:
     try:
         if isinstance(x, Exception): raise x
         for p, im in zip(out_paths(out_dir, r.id), (x.image, x.mask)): _save(im, p)
-        d.update(status='done', ref=x.ref, mask_area=round(float(np.asarray(x.mask).mean() / 255), 4))
+        d.update(status='done', ref=x.ref, settings=dict(r.opts, **x.settings), mask_area=round(float(np.asarray(x.mask).mean() / 255), 4))
     except Exception as e: d.update(status='failed', error=f"{e.__class__.__name__}: {e}")
     _log(out_dir, d); return d
 

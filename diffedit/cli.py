@@ -9,7 +9,7 @@ from pathlib import Path
 import torch
 from PIL import Image
 from .core import load_model, to_image, DEMO
-from .edit import edit, check_edit
+from .edit import edit, check_edit, with_settings
 from .mask import segment
 from .shapes import Scene, render
 from .caption import BLIP, load_captioner
@@ -92,10 +92,9 @@ def _common(p):
     p.add_argument('--dtype', choices=list(_DTYPES), help='UNet/text encoder dtype; default float16 on cuda, else float32')
     p.add_argument('--seed', type=int, default=0, help='seed of the mask noise (default 0)')
     p.add_argument('--steps', type=int, default=50, help='DDIM steps (default 50)')
-    p.add_argument('--threshold', type=_unit, default=0.5, help='mask threshold in [0, 1] (default 0.5)')
-    p.add_argument('--close', type=_pixels, default=0, help='bridge gaps in the mask up to 2 x CLOSE latent pixels wide (default 0)')
-    p.add_argument('--fill', action='store_true', help='fill the holes of the mask. For shape edits with the demo model: '
-                   '--threshold 0.4 --close 1 --fill')
+    p.add_argument('--threshold', type=_unit, help="mask threshold in [0, 1] (default: the model's setting, else 0.5)")
+    p.add_argument('--close', type=_pixels, help="bridge gaps in the mask up to 2 x CLOSE latent pixels wide (default: the model's setting, else 0)")
+    p.add_argument('--fill', action=argparse.BooleanOptionalAction, help="fill the holes of the mask (default: the model's setting, else no)")
     p.add_argument('--size', type=_size, default=None, help="long side the picture is worked on at, in pixels; 'native': the "
                    "model's (512 for SD 1.5, 1024 for SDXL, SD3 and Flux; default); 'input': the picture's own. Results are written at the input's size")
     p.add_argument('--n', type=_draws, default=10, help='noise draws averaged by the mask (default 10)')
@@ -106,13 +105,13 @@ def _common(p):
     p.add_argument('--quiet', action='store_true', help='no progress bars')
 
 def _decoding(p):
-    p.add_argument('--strength', type=float, default=0.8, help='encoding ratio r in (0, 1]: how far into the noise to go (default 0.8)')
-    p.add_argument('--guidance', type=float, default=None, help="classifier-free guidance scale (default: the model's: 7.5 for SD and SDXL, 7 for SD3, 3.5 for Flux dev)")
+    p.add_argument('--strength', type=float, help="encoding ratio r in (0, 1]: how far into the noise to go (default: the model's setting, else 0.8)")
+    p.add_argument('--guidance', type=float, help="classifier-free guidance scale (default: the model's setting, else its family's: 7.5 for SD and SDXL, 7 for SD3, 3.5 for Flux dev)")
     p.add_argument('--paste-back', action=argparse.BooleanOptionalAction, help="keep the input's own pixels outside the "
                    "(feathered) mask (default: when --size resized the picture)")
     p.add_argument('--negative', default='', help='negative prompt of the decoding: what the edit should not show (default none)')
-    p.add_argument('--decay', choices=['linear', 'cosine'], help='guidance falls from --guidance to 0 over the steps (default: constant). '
-                   'For colour edits with the demo model: --strength 0.3 --guidance 80 --decay cosine')
+    p.add_argument('--decay', choices=['linear', 'cosine', 'none'], help="guidance falls from --guidance to 0 over the steps; none: constant "
+                   "(default: the model's setting, else none). A model folder's settings are in its diffedit.json (the demo model has one)")
 
 def _io(p, out_help):
     p.add_argument('image', help='input picture (any format PIL reads)')
@@ -239,8 +238,14 @@ def _image(path):
 # %% ../nbs/09_cli.ipynb #748f36f4
 def _settings(a, strength, guidance):   # `mask` has no strength or guidance of its own: valid ones stand in
     "The numbers of the command line checked before the picture is read or the model loads: `edit`'s own checks, as flags"
-    try: check_edit(a.steps, strength, guidance, a.n, a.mask_strength, a.threshold, a.seed, mask_kw=dict(close=a.close, fill=a.fill))
+    ok = lambda v, d: d if v is None else v   # left out: the model's setting, known once it loads (and valid: `read_settings`)
+    try: check_edit(a.steps, ok(strength, 1.), guidance, a.n, a.mask_strength, ok(a.threshold, 0.5), a.seed,
+                    mask_kw=dict(close=ok(a.close, 0), fill=ok(a.fill, False)))
     except ValueError as e: raise CLIError(f"--{str(e).replace('_', '-').replace('n (noise draws)', 'n')}") from e
+
+def _mask_kw(a)->dict: return {k: v for k, v in dict(close=a.close, fill=a.fill).items() if v is not None}   # given: the others the model's
+
+def _decay(a)->dict: return {} if a.decay is None else dict(decay=None if a.decay == 'none' else a.decay)
 
 def cmd_edit(a):
     "`diffedit edit`: write the edited picture (and the mask)"
@@ -248,8 +253,8 @@ def cmd_edit(a):
     _settings(a, a.strength, a.guidance)
     im, model = _image(a.image), _model(a)
     r = edit(model, im, _ref(a, im), a.query, steps=a.steps, strength=a.strength, guidance=a.guidance, negative=a.negative,
-             decay=a.decay, size=a.size, paste_back=a.paste_back, n=a.n, mask_strength=a.mask_strength, threshold=a.threshold,
-             seed=a.seed, progress=not a.quiet, mask_kw=dict(close=a.close, fill=a.fill))
+             size=a.size, paste_back=a.paste_back, n=a.n, mask_strength=a.mask_strength, threshold=a.threshold,
+             seed=a.seed, progress=not a.quiet, mask_kw=_mask_kw(a), **_decay(a))
     _write((r.image, a.out), *([(r.mask, a.mask_out)] if a.mask_out else []))
 
 def cmd_mask(a):
@@ -257,14 +262,15 @@ def cmd_mask(a):
     _outputs(a.out, inp=a.image, overwrite=a.overwrite, masks=[a.out])
     _settings(a, 1., 1.)
     im, model = _image(a.image), _model(a)
-    m = segment(model, im, a.query, _ref(a, im), size=a.size, threshold=a.threshold, close=a.close, fill=a.fill, steps=a.steps,
+    _, _, threshold, mask_kw, _ = with_settings(model, threshold=a.threshold, mask_kw=_mask_kw(a))   # the mask `edit` would use
+    m = segment(model, im, a.query, _ref(a, im), size=a.size, threshold=threshold, **mask_kw, steps=a.steps,
                 n=a.n, strength=a.mask_strength, generator=torch.Generator().manual_seed(a.seed))
     _write((m.image(im.size, model.vae_scale), a.out))
 
 def _defaults(a)->dict:
     "The edit options given on the command line: the defaults of the manifest's rows"
     return dict(steps=a.steps, strength=a.strength, guidance=a.guidance, negative=a.negative, n=a.n, mask_strength=a.mask_strength,
-                threshold=a.threshold, decay=a.decay or 'none', size=a.size or 'native', paste_back=a.paste_back, close=a.close,
+                threshold=a.threshold, decay=a.decay, size=a.size or 'native', paste_back=a.paste_back, close=a.close,
                 fill=a.fill, seed=a.seed)
 
 def cmd_batch(a):
@@ -303,7 +309,7 @@ def cmd_demo(a):
     if out.exists() and not out.is_dir(): raise CLIError(f"{out} is a file: --out-dir takes a folder")
     out.mkdir(parents=True, exist_ok=True); _outputs(fig_p, res_p, overwrite=a.overwrite)
     im = Image.open(EXAMPLE_PATH).convert('RGB')
-    r = edit(load_model('demo', 'cpu'), im, EXAMPLE.caption, EXAMPLE_QUERY, seed=0, threshold=0.3, progress=False)
+    r = edit(load_model('demo', 'cpu'), im, EXAMPLE.caption, EXAMPLE_QUERY, seed=0, progress=False)   # the model's own settings
     fig = show_images([im, overlay(im, r.mask), r.image], nrows=1, titles=[EXAMPLE.caption, 'DiffEdit mask', EXAMPLE_QUERY], size=3)
     buf = io.BytesIO(); fig.savefig(buf, dpi=100, format='png'); plt.close(fig)   # called in a notebook, leave no figure behind
     _write((Image.open(buf), fig_p), (r.image, res_p)); print(f"{fig_p.name}: input | mask | result")

@@ -22,10 +22,10 @@ from transformers import CLIPTextModel, CLIPTextModelWithProjection, CLIPTextCon
 from transformers import AutoTokenizer, T5Config, T5EncoderModel, T5Tokenizer
 
 # %% auto #0
-__all__ = ['TINY_WORDS', 'DEMO', 'DEMO_FLOW', 'BACKGROUND', 'word_tokenizer', 'tiny_model', 'Cond', 'SDModel', 'SDXLModel',
-           'vae_dtype_for', 'default_device', 'load_model', 'to_image', 'to_tensor', 'pad_to', 'check_number',
-           'kept_steps', 'tiny_sdxl', 't5_tokenizer', 'tiny_t5', 'FlowModel', 'SD3Model', 'FluxModel', 'tiny_sd3',
-           'tiny_flux', 'randn']
+__all__ = ['TINY_WORDS', 'DEMO', 'DEMO_FLOW', 'SETTINGS_FILE', 'BACKGROUND', 'word_tokenizer', 'tiny_model', 'Cond', 'SDModel',
+           'SDXLModel', 'vae_dtype_for', 'default_device', 'read_settings', 'load_model', 'to_image', 'to_tensor',
+           'pad_to', 'check_number', 'kept_steps', 'tiny_sdxl', 't5_tokenizer', 'tiny_t5', 'FlowModel', 'SD3Model',
+           'FluxModel', 'tiny_sd3', 'tiny_flux', 'randn']
 
 # %% ../nbs/00_core.ipynb #a8924231
 def word_tokenizer(
@@ -102,6 +102,7 @@ class SDModel:
                  tokenizer:CLIPTokenizer, scheduler:DDIMScheduler, clip_skip:int|None=None):
         fc.store_attr()
         self.emb_cache, self.hooks, self._exec_device = OrderedDict(), [], None
+        self.settings = {}   # the edit settings its folder ships (`read_settings`)
     @property
     def denoiser(self)->torch.nn.Module: return self.unet   # what predicts the noise (a UNet) or the velocity (a transformer)
     @property
@@ -357,6 +358,26 @@ def _check_dtype(**dtypes):
     for k, v in dtypes.items():
         if v is not None and not isinstance(v, torch.dtype): raise ValueError(f"{k} must be a torch dtype (torch.float32, torch.float16 or torch.bfloat16), got {v!r}")
 
+SETTINGS_FILE = 'diffedit.json'   # a model folder's own edit settings: used wherever a call leaves them unset
+_SETTINGS = ('strength', 'guidance', 'decay', 'threshold', 'close', 'fill')
+
+def _valid_setting(k:str, v)->bool:
+    num = isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
+    return dict(strength=num and 0 < v <= 1, guidance=num and v >= 0, threshold=num and 0 <= v <= 1, decay=v in (None, 'linear', 'cosine'),
+                close=isinstance(v, int) and not isinstance(v, bool) and v >= 0, fill=isinstance(v, bool))[k]
+
+def read_settings(folder)->dict:
+    "The edit settings (`strength`, `guidance`, `decay`, `threshold`, `close`, `fill`) that model `folder` ships in `SETTINGS_FILE`; {} if none"
+    f = Path(folder)/SETTINGS_FILE
+    if not f.is_file(): return {}
+    try: s = json.loads(f.read_text())
+    except ValueError as e: raise ValueError(f"{f} is not JSON ({e}): correct it, or delete it to use the library's settings") from None
+    if not isinstance(s, dict): raise ValueError(f"{f} must hold one JSON object of settings, e.g. {{\"strength\": 0.5}}")
+    for k, v in s.items():
+        if k not in _SETTINGS: raise ValueError(f"{f}: {k!r} is not a setting a model can ship; those are {', '.join(_SETTINGS)}")
+        if not _valid_setting(k, v): raise ValueError(f"{f}: {k} = {v!r} is not a valid value of {k} (see `edit`)")
+    return s
+
 def load_model(
     name_or_path='demo',                  # hub id, local folder in the diffusers layout, "demo", "demo-flow", or a loaded diffusers pipeline
     device:str|torch.device|None=None,    # defaults to `default_device()` (a pipeline stays where it is)
@@ -382,6 +403,8 @@ def load_model(
         dtype = dtype or ((torch.bfloat16 if fam in _FLOW else torch.float16) if cuda else torch.float32)
         model = _from_folder(p, fam, idx, vae_cfg, dtype, vae_dtype, t5, **kwargs)
         if not offload: model.to(device or default_device())
+    folder = name_or_path.name_or_path if isinstance(name_or_path, DiffusionPipeline) else p
+    model.settings = read_settings(folder) if folder and Path(folder).is_dir() else {}
     return _set_up(model, device, compile, offload, vae_tiling, vae_slicing, clip_skip)
 
 def _set_up(model, device, compile, offload, vae_tiling, vae_slicing, clip_skip)->SDModel:

@@ -16,7 +16,8 @@ from .mask import Mask, diffedit_mask, fit, check_size
 from .caption import load_captioner
 
 # %% auto #0
-__all__ = ['decode', 'sdedit', 'feathered', 'paste_back', 'EditResult', 'mask_pixels', 'user_mask', 'check_edit', 'edit']
+__all__ = ['EDIT_DEFAULTS', 'decode', 'sdedit', 'feathered', 'paste_back', 'EditResult', 'mask_pixels', 'user_mask', 'check_edit',
+           'with_settings', 'edit']
 
 # %% ../nbs/05_edit.ipynb #cbe8e0f0
 @torch.inference_mode()
@@ -92,6 +93,7 @@ class EditResult:
     mask_latent:Tensor       # the mask at latent size, as decoding used it
     inversion:Inversion      # the encoded latents of every step
     ref:str|None=None        # the reference text used
+    settings:dict|None=None  # the settings it was made with: given, the model's own, or the library's
 
 # %% ../nbs/05_edit.ipynb #e1d02daa
 def mask_pixels(mask, size:tuple[int,int])->Tensor:
@@ -169,6 +171,16 @@ def _at_input(out:Image.Image, im:Image.Image, m:Mask, scale:int, paste:bool, fe
     if out.size != im.size: out = out.resize(im.size, Image.LANCZOS)
     return (Image.composite(out, im, feathered(mk, feather)) if paste else out), mk, soft
 
+EDIT_DEFAULTS = dict(strength=0.8, threshold=0.5)   # where neither the call nor the model's settings give them
+
+def with_settings(model, strength=None, guidance=None, threshold=None, mask_kw=None, kwargs=None)->tuple:
+    "The settings of an edit: those given; where None (or absent), the model's own (`model.settings`); else the library's"
+    own, kwargs = getattr(model, 'settings', {}), dict(kwargs or {})
+    pick = lambda k, v: own.get(k, EDIT_DEFAULTS.get(k)) if v is None else v
+    if 'decay' in own: kwargs.setdefault('decay', own['decay'])   # `decay=None` given: no decay
+    mask_kw = {**{k: own[k] for k in ('close', 'fill') if k in own}, **(mask_kw or {})}
+    return pick('strength', strength), pick('guidance', guidance), pick('threshold', threshold), mask_kw, kwargs
+
 def edit(
     model:SDModel,
     image,                         # PIL image (any mode or size), path or uint8 array; or a list of same-size pictures
@@ -176,12 +188,12 @@ def edit(
     query:str|list[str],           # query text (or a conditioning of your own: `Cond` or tensor); a list: one per picture, or, with one picture, several edits of it
     mask=None,                     # your own mask (skips DiffEdit's): nonzero where the picture may change; a list: one per edit
     steps:int=50,                  # steps of the full schedule
-    strength:float=0.8,            # encoding ratio r
-    guidance:float|None=None,      # classifier-free guidance of the decoding; None: the model's (7.5 SD, SDXL; 7 SD3; 3.5 Flux dev)
+    strength:float|None=None,      # encoding ratio r; None: the model's setting, else 0.8
+    guidance:float|None=None,      # classifier-free guidance of the decoding; None: the model's setting, else its family's (7.5 SD, SDXL; 7 SD3; 3.5 Flux dev)
     negative:str='',               # negative prompt of the decoding
     n:int=10,                      # mask: noise draws
     mask_strength:float=0.5,       # mask: noise level
-    threshold:float=0.5,           # mask: binarisation threshold
+    threshold:float|None=None,     # mask: binarisation threshold; None: the model's setting, else 0.5
     seed:int|None=None,            # mask: seed of the noise draws ...
     generator:torch.Generator|None=None, # ... or a generator (copied: every edit starts from its state; it is not advanced)
     callback=None,                 # called with a dict after each decoding step
@@ -193,6 +205,7 @@ def edit(
     **kwargs,                      # decoding options: `decay`, `rescale`, `phi` (see `decode`)
 )->EditResult|list[EditResult]:
     "Edit `image` from `ref` to `query` with DiffEdit: mask, encode, decode with the mask"
+    strength, guidance, threshold, mask_kw, kwargs = with_settings(model, strength, guidance, threshold, mask_kw, kwargs)
     steps, n, seed = check_edit(steps, strength, guidance, n, mask_strength, threshold, seed, callback, mask_kw, **kwargs)
     check_number('steps', steps, 1, model.max_steps, whole=True)   # the model's schedule bounds it (999 for SD)
     check_size(size); check_guidance(model, negative, **{k: v for k, v in kwargs.items() if k in ('rescale', 'phi')})
@@ -231,4 +244,6 @@ def edit(
     res = [EditResult(*_at_input(o, ims[i], m, sc, paste, feather), l[None], m.mask,
                       Inversion(inv.latents[:, i:i+1], inv.levels, inv.timesteps), refs[i])
            for o, m, l, i in zip(model.decode(lat, ws), ms, lat, src)]
+    for r in res: r.settings = dict(steps=steps, strength=strength, guidance=model.default_guidance if guidance is None else guidance,
+                                    threshold=threshold, **mask_kw, **kwargs)
     return res if isinstance(image, (list, tuple)) or not isinstance(query, (str, Tensor, Cond)) else res[0]   # a list in, a list out

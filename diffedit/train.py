@@ -11,9 +11,9 @@ from torch.optim.swa_utils import AveragedModel, get_ema_multi_avg_fn
 from diffusers import AutoencoderKL, UNet2DConditionModel, DDIMScheduler, StableDiffusionPipeline
 from diffusers import SD3Transformer2DModel, FlowMatchEulerDiscreteScheduler, StableDiffusion3Pipeline
 from transformers import CLIPTextModel, CLIPTextModelWithProjection, CLIPTextConfig
-from .core import word_tokenizer, t5_tokenizer, tiny_t5, to_tensor, DEMO, DEMO_FLOW, SD3Model
+from .core import word_tokenizer, t5_tokenizer, tiny_t5, to_tensor, DEMO, DEMO_FLOW, SD3Model, SETTINGS_FILE
 from .shapes import WORDS, random_scene, random_caption, random_edit, render
-from .shapes import MultiScene, random_multi_scene, random_multi_caption, render_multi
+from .shapes import MultiScene, random_multi_scene, random_multi_caption, render_multi, random_multi_edit, obj_masks
 
 # %% auto #0
 __all__ = ['make_vae', 'make_unet', 'make_text_encoder', 'make_scheduler', 'scene_batch', 'mixed_scene', 'any_caption',
@@ -74,10 +74,11 @@ def any_caption(s, rng:np.random.Generator, p_drop:float=0.1)->str:
 def _every(step, n, msg): 
     if step % n == 0: print(msg, flush=True)
 
-def train_vae(minutes:float=5, bs:int=16, lr:float=1e-3, kl:float=1e-6, seed:int=0, draw=random_scene)->tuple[AutoencoderKL, list]:
-    "Train `make_vae()` for `minutes` on fresh scenes from `draw`; returns the VAE and the loss log"
+def train_vae(minutes:float=5, bs:int=16, lr:float=1e-3, kl:float=1e-6, seed:int=0, draw=random_scene,
+              init:AutoencoderKL|None=None)->tuple[AutoencoderKL, list]:
+    "Train `make_vae()` (or a copy of `init`) for `minutes` on fresh scenes from `draw`; returns the VAE and the loss log"
     torch.manual_seed(seed); rng = np.random.default_rng(seed)
-    vae, log, end = make_vae(), [], time.time() + 60 * minutes
+    vae, log, end = copy.deepcopy(init).train().requires_grad_(True) if init else make_vae(), [], time.time() + 60 * minutes
     opt = torch.optim.Adam(vae.parameters(), lr)
     while time.time() < end:
         x, _ = scene_batch(rng, bs, draw)
@@ -139,21 +140,33 @@ def train_diffusion(lats:torch.Tensor, scenes:list, tok, minutes:float=25, bs:in
     return avg[0].module.eval(), avg[1].module.eval(), log
 
 # %% ../nbs/07_train.ipynb #80c0c68d
-def save_demo(vae, unet, te, tok, card:str, path:Path|None=None)->Path:
-    "Write the demo model in Stable Diffusion layout, safetensors weights, with `card` as README.md (default: the bundled one)"
+def save_demo(vae, unet, te, tok, card:str, path:Path|None=None, settings:dict|None=None)->Path:
+    "Write the demo model in Stable Diffusion layout, safetensors weights, with `card` as README.md (default: the bundled one) and its edit `settings`"
     path = Path(path or DEMO)
     StableDiffusionPipeline(vae=vae, text_encoder=te, tokenizer=tok, unet=unet, scheduler=make_scheduler(),
         safety_checker=None, feature_extractor=None, requires_safety_checker=False).save_pretrained(path)
     (path/'README.md').write_text(card)
+    if settings is not None: (path/SETTINGS_FILE).write_text(json.dumps(settings, indent=1) + '\n')
     return path
 
 # %% ../nbs/07_train.ipynb #34e21afb
+def _random_edits(src:list, rng:np.random.Generator)->tuple[list, torch.Tensor]:
+    "A random edit of each scene of `src` (colour, shape or both) and the n x 1 x H x W mask of what it changes"
+    tgt, ms = [], []
+    for s in src:
+        kind = str(rng.choice(['colour', 'shape', 'both']))
+        if isinstance(s, MultiScene): t, i = random_multi_edit(s, kind, rng); m = obj_masks(s)[i] | obj_masks(t)[i]
+        else: t = random_edit(s, kind, rng); m = render(s)[1] | render(t)[1]
+        tgt.append(t); ms.append(m)
+    return tgt, torch.from_numpy(np.stack(ms)).float()[:, None]
+
 @torch.no_grad()
-def splice_batch(vae:AutoencoderKL, rng:np.random.Generator, n:int)->tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-    "Latents, pictures and pixel loss weights of `n` random edits, three ways: spliced, anything inside the mask, plain"
-    src = [random_scene(rng) for _ in range(n)]
-    (xs, ms), (xt, mt) = _pictures(src), _pictures([random_edit(s, str(rng.choice(['colour', 'shape', 'both'])), rng) for s in src])
-    m = F.max_pool2d(torch.maximum(ms, mt), 2 ** (len(vae.config.block_out_channels) - 1))   # the objects' latent cells ...
+def splice_batch(vae:AutoencoderKL, rng:np.random.Generator, n:int, draw=random_scene)->tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    "Latents, pictures and pixel loss weights of `n` random edits of scenes from `draw`, three ways: spliced, anything inside the mask, plain"
+    src = [draw(rng) for _ in range(n)]
+    tgt, m = _random_edits(src, rng)
+    xs, xt = _pictures(src)[0], _pictures(tgt)[0]
+    m = F.max_pool2d(m, 2 ** (len(vae.config.block_out_channels) - 1))                        # the changed objects' latent cells ...
     grow = torch.from_numpy(rng.random(n) < 0.5).float()[:, None, None, None]
     m = torch.maximum(m, grow * F.max_pool2d(m, 3, 1, 1))                                     # ... grown by one cell half the time
     zs, zt = vae.encode(xs).latent_dist.mean, vae.encode(xt).latent_dist.mean
@@ -162,15 +175,15 @@ def splice_batch(vae:AutoencoderKL, rng:np.random.Generator, n:int)->tuple[torch
     return torch.cat([m * zt + (1 - m) * zs, m * zo + (1 - m) * zs, zs]), torch.cat([xt, xs, xs]), w
 
 def tune_decoder(vae:AutoencoderKL, minutes:float=20, bs:int=8, lr:float=3e-4, seed:int=2,
-                 keep:float=0.)->tuple[AutoencoderKL, list]:
-    "A copy of `vae` whose decoder (only) is trained on `splice_batch`es for `minutes` (`keep`: weight of drawing the unchanged latents of edits as the plain ones are drawn); and the loss log"
+                 keep:float=0., draw=random_scene)->tuple[AutoencoderKL, list]:
+    "A copy of `vae` whose decoder (only) is trained on `splice_batch`es of scenes from `draw` for `minutes` (`keep`: weight of drawing the unchanged latents of edits as the plain ones are drawn); and the loss log"
     torch.manual_seed(seed); rng = np.random.default_rng(seed)
     vae = copy.deepcopy(vae).requires_grad_(False)
     params = [*vae.decoder.parameters(), *vae.post_quant_conv.parameters()]
     for p in params: p.requires_grad_(True)
     opt, log, end = torch.optim.Adam(params, lr), [], time.time() + 60 * minutes
     while time.time() < end:
-        z, x, w = splice_batch(vae, rng, bs)
+        z, x, w = splice_batch(vae, rng, bs, draw)
         y = vae.decode(z).sample
         loss = ((y - x).abs() * w).mean() + ((y - x)**2 * w).mean()   # the outside-only kind weighs as much as its outside
         if keep:   # outside the mask (where the second kind is scored), draw what the plain latents draw
