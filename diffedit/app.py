@@ -142,7 +142,7 @@ def mask(self:App, image:Image.Image, ref:str, query:str, steps:int=50, seed:int
 @patch
 def edit(self:App, image:Image.Image, ref:str, query:str, mask:Image.Image|None=None, strength:float|None=None,
           threshold:float|None=None, guidance:float|None=None, decay:str|None=None, steps:int=50, seed:int|None=0)->dict:
-    "The edited picture, with the painted `mask` if given, else DiffEdit's (then its soft map too); None: the model's setting (no decay for `decay`)"
+    "The edited picture, with the painted `mask` if given, else DiffEdit's (then its soft map too); None: the model's setting, but none for `decay`: a request that leaves it out gets the model's"
     ref = None if mask is not None else self.reference(image, ref)
     r = edit(self.model, image, ref, query, mask=mask, steps=steps, strength=strength, guidance=guidance,
              decay=decay, threshold=threshold, seed=seed, size=self.size, progress=False)
@@ -157,7 +157,9 @@ def _settings(app:App, kind:str, body:dict)->dict:
     "The request's settings (`App.{kind}`'s defaults for those not sent), checked by `edit`'s own `check_edit`"
     s = {k: body.get(k, p.default) for k, p in inspect.signature(getattr(App, kind)).parameters.items() if p.default is not p.empty and k != 'mask'}
     e = inspect.signature(edit).parameters                 # what the app leaves at `edit`'s defaults
-    if kind == 'edit': s.update(zip(('strength', 'guidance', 'threshold'), with_settings(app.model, s['strength'], s['guidance'], s['threshold'])))
+    if kind == 'edit':
+        s.update(zip(('strength', 'guidance', 'threshold'), with_settings(app.model, s['strength'], s['guidance'], s['threshold'])))
+        if 'decay' not in body: s['decay'] = with_settings(app.model)[4].get('decay')   # not sent: the model's; null: none
     steps, _, seed = check_edit(s['steps'], s.get('strength', 1), s.get('guidance'), e['n'].default, e['mask_strength'].default,
                                 s.get('threshold', 0.5), s['seed'], decay=s.get('decay'))
     top = app.model.scheduler.config.num_train_timesteps
