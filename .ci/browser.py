@@ -135,7 +135,7 @@ def check_ui(shot=None):
             page.mouse.move(box['x'] + 200, box['y'] + 60, steps=4); page.mouse.up()
             painted = page.evaluate(MASKED); assert painted > found + dab + 100, (found, dab, painted)
             # edit: steps done of all, and seconds, while it runs
-            set_value(page, steps=50); page.click('#edit')
+            set_value(page, steps=50, strength=0.8); page.click('#edit')   # 40 steps each way: 80 UNet calls with the painted mask
             prog = wait_status(page, "/^Editing: step [1-9]\\d* of 80, \\d+\\.\\d s$/.test(s)")
             assert page.is_visible('#bar') and page.is_enabled('#cancel') and page.is_disabled('#edit'), prog
             page.screenshot(path=str(shots/'app-progress.png'))
