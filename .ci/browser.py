@@ -99,8 +99,8 @@ def shown_size(page, sel):
 
 def check_ui(shot=None):
     from diffedit.cli import EXAMPLE, EXAMPLE_PATH, EXAMPLE_QUERY
-    from diffedit.core import load_model
-    want = str(load_model('demo', 'cpu').settings.get('threshold', 0.5))   # the page shows the demo model's own threshold
+    from diffedit.core import read_settings, DEMO
+    want = str(read_settings(DEMO).get('threshold', 0.5))   # the page shows the demo model's own threshold
     from matplotlib import cbook
     from PIL import Image
     photo = cbook.get_sample_data('grace_hopper.jpg', asfileobj=False)

@@ -157,9 +157,9 @@ def _settings(app:App, kind:str, body:dict)->dict:
     "The request's settings (`App.{kind}`'s defaults for those not sent), checked by `edit`'s own `check_edit`"
     s = {k: body.get(k, p.default) for k, p in inspect.signature(getattr(App, kind)).parameters.items() if p.default is not p.empty and k != 'mask'}
     e = inspect.signature(edit).parameters                 # what the app leaves at `edit`'s defaults
-    if kind == 'edit':
-        s.update(zip(('strength', 'guidance', 'threshold'), with_settings(app.model, s['strength'], s['guidance'], s['threshold'])))
-        if 'decay' not in body: s['decay'] = with_settings(app.model)[4].get('decay')   # not sent: the model's; null: none
+    if kind == 'edit':   # what the request leaves out, the model's setting; `decay` sent as null: none, as in `edit`
+        *st, _, kw = with_settings(app.model, s['strength'], s['guidance'], s['threshold'], kwargs={'decay': body['decay']} if 'decay' in body else None)
+        s.update(zip(('strength', 'guidance', 'threshold'), st), decay=kw.get('decay'))
     steps, _, seed = check_edit(s['steps'], s.get('strength', 1), s.get('guidance'), e['n'].default, e['mask_strength'].default,
                                 s.get('threshold', 0.5), s['seed'], decay=s.get('decay'))
     top = app.model.scheduler.config.num_train_timesteps
