@@ -245,5 +245,5 @@ def edit(
                       Inversion(inv.latents[:, i:i+1], inv.levels, inv.timesteps), refs[i])
            for o, m, l, i in zip(model.decode(lat, ws), ms, lat, src)]
     for r in res: r.settings = dict(steps=steps, strength=strength, guidance=model.default_guidance if guidance is None else guidance,
-                                    threshold=threshold, **mask_kw, **kwargs)
+                                    threshold=threshold, **{'close': 0, 'fill': False, **mask_kw}, **kwargs)   # the mask's as used
     return res if isinstance(image, (list, tuple)) or not isinstance(query, (str, Tensor, Cond)) else res[0]   # a list in, a list out
