@@ -4,7 +4,7 @@
 
 # %% ../nbs/05_edit.ipynb #19f4b781
 from __future__ import annotations
-import math, numbers
+import inspect, math, numbers
 from pathlib import Path
 from dataclasses import dataclass, replace
 import numpy as np, torch, torch.nn.functional as F
@@ -172,6 +172,7 @@ def _at_input(out:Image.Image, im:Image.Image, m:Mask, scale:int, paste:bool, fe
     return (Image.composite(out, im, feathered(mk, feather)) if paste else out), mk, soft
 
 EDIT_DEFAULTS = dict(strength=0.8, threshold=0.5)   # where neither the call nor the model's settings give them
+_MASK_USED = {k: inspect.signature(diffedit_mask).parameters[k].default for k in ('close', 'fill')}   # what a mask uses when not given
 
 def with_settings(model, strength=None, guidance=None, threshold=None, mask_kw=None, kwargs=None)->tuple:
     "The settings of an edit: those given; where None (or absent), the model's own (`model.settings`); else the library's"
@@ -245,5 +246,5 @@ def edit(
                       Inversion(inv.latents[:, i:i+1], inv.levels, inv.timesteps), refs[i])
            for o, m, l, i in zip(model.decode(lat, ws), ms, lat, src)]
     for r in res: r.settings = dict(steps=steps, strength=strength, guidance=model.default_guidance if guidance is None else guidance,
-                                    threshold=threshold, **{'close': 0, 'fill': False, **mask_kw}, **kwargs)   # the mask's as used
+                                    threshold=threshold, **{**_MASK_USED, **mask_kw}, **kwargs)
     return res if isinstance(image, (list, tuple)) or not isinstance(query, (str, Tensor, Cond)) else res[0]   # a list in, a list out
