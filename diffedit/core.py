@@ -5,7 +5,7 @@
 # %% ../nbs/00_core.ipynb #577b269e
 from __future__ import annotations
 import json, math, numbers, tempfile, warnings
-from collections import OrderedDict
+from collections import OrderedDict, Counter
 from dataclasses import dataclass
 from functools import partial
 from contextlib import contextmanager
@@ -28,20 +28,31 @@ __all__ = ['TINY_WORDS', 'DEMO', 'DEMO_FLOW', 'SETTINGS_FILE', 'BACKGROUND', 'wo
            'FluxModel', 'tiny_sd3', 'tiny_flux', 'randn']
 
 # %% ../nbs/00_core.ipynb #a8924231
+def _bpe_merges(words:list[str])->list[tuple[str, str]]:
+    "BPE merges, learned until each of `words` is one token: the most frequent pair first, ties by the pair's spelling"
+    def join(s, a, b):   # the word `s` with each pair `a`, `b` merged, left to right
+        out, i = [], 0
+        while i < len(s):
+            if s[i:i + 2] == (a, b): out.append(a + b); i += 2
+            else: out.append(s[i]); i += 1
+        return tuple(out)
+    seqs, merges = [tuple(w[:-1]) + (w[-1] + '</w>',) for w in words], []
+    while pairs := Counter(p for s in seqs for p in zip(s, s[1:])):
+        a, b = min(pairs, key=lambda p: (-pairs[p], p))
+        merges.append((a, b)); seqs = [join(s, a, b) for s in seqs]
+    return merges
+
 def word_tokenizer(
-    words:list[str],       # the vocabulary; each word becomes one token
+    words:list[str],       # the vocabulary (lowercase ASCII); each word becomes one token
     max_length:int=77,     # padded prompt length, as `model_max_length`
     pad:str|None=None,     # a padding token of its own (SDXL's second tokenizer pads with "!"); default: the end token
 )->CLIPTokenizer:
-    "A `CLIPTokenizer` whose BPE merges spell each of `words` as one token"
-    from tokenizers import Tokenizer, models, trainers, pre_tokenizers
-    special = ["<|startoftext|>", "<|endoftext|>"] + ([pad] if pad else [])
-    tk = Tokenizer(models.BPE(end_of_word_suffix="</w>"))
-    tk.pre_tokenizer = pre_tokenizers.Whitespace()
-    tk.train_from_iterator(words, trainers.BpeTrainer(vocab_size=100_000, special_tokens=special,
-                                                      end_of_word_suffix="</w>", show_progress=False))
-    bpe = json.loads(tk.to_str())['model']
-    return CLIPTokenizer(vocab=bpe['vocab'], merges=[tuple(m) for m in bpe['merges']], model_max_length=max_length,
+    "A `CLIPTokenizer` whose BPE merges spell each of `words` as one token, the same in every process"
+    words = list(dict.fromkeys(p for w in words for p in w.split()))
+    merges = _bpe_merges(words)
+    chars = sorted({c for w in words for c in w}) + sorted({w[-1] + '</w>' for w in words})
+    vocab = ["<|startoftext|>", "<|endoftext|>"] + ([pad] if pad else []) + chars + [a + b for a, b in merges]
+    return CLIPTokenizer(vocab={t: i for i, t in enumerate(dict.fromkeys(vocab))}, merges=merges, model_max_length=max_length,
                          **({'pad_token': pad} if pad else {}))
 
 # %% ../nbs/00_core.ipynb #760c405b

@@ -10,7 +10,7 @@ import numpy as np, torch, torch.nn.functional as F
 from torch.optim.swa_utils import AveragedModel, get_ema_multi_avg_fn
 from diffusers import AutoencoderKL, UNet2DConditionModel, DDIMScheduler, StableDiffusionPipeline
 from diffusers import SD3Transformer2DModel, FlowMatchEulerDiscreteScheduler, StableDiffusion3Pipeline
-from transformers import CLIPTextModel, CLIPTextModelWithProjection, CLIPTextConfig
+from transformers import CLIPTextModel, CLIPTextModelWithProjection, CLIPTextConfig, CLIPTokenizer
 from .core import word_tokenizer, t5_tokenizer, tiny_t5, to_tensor, DEMO, DEMO_FLOW, SD3Model, SETTINGS_FILE
 from .shapes import WORDS, random_scene, random_caption, random_edit, render
 from .shapes import MultiScene, random_multi_scene, random_multi_caption, render_multi, random_multi_edit, obj_masks
@@ -19,7 +19,7 @@ from .shapes import MultiScene, random_multi_scene, random_multi_caption, render
 __all__ = ['make_vae', 'make_unet', 'make_text_encoder', 'make_scheduler', 'scene_batch', 'mixed_scene', 'any_caption',
            'train_vae', 'psnr', 'vae_psnr', 'encode_scenes', 'min_snr_weight', 'train_diffusion', 'save_demo',
            'splice_batch', 'tune_decoder', 'make_flow_transformer', 'make_flow_text_encoders', 'make_flow_scheduler',
-           'train_flow', 'save_flow_demo']
+           'train_flow', 'save_flow_demo', 'renumber_tokens']
 
 # %% ../nbs/07_train.ipynb #f410450a
 def make_vae()->AutoencoderKL:
@@ -242,3 +242,16 @@ def save_flow_demo(vae, tr, te, te2, te3, tok, tok3, card:str, path:Path|None=No
                              text_encoder_3=te3, tokenizer_3=tok3, scheduler=make_flow_scheduler()).save_pretrained(path)
     (path/'README.md').write_text(card)
     return path
+
+# %% ../nbs/07_train.ipynb #renum
+def renumber_tokens(te:torch.nn.Module, old:CLIPTokenizer, new:CLIPTokenizer)->torch.nn.Module:
+    "Move each row of `te`'s token embedding from its id in `old` to its id in `new`, in place: `te` reads `new`'s ids as it read `old`'s"
+    ov, nv = old.get_vocab(), new.get_vocab()
+    if len(ov) != len(nv) or len(nv) != te.get_input_embeddings().num_embeddings:
+        raise ValueError(f"Both tokenizers need the encoder's {te.get_input_embeddings().num_embeddings} tokens; got {len(ov)} and {len(nv)}")
+    both = [t for t in nv if t in ov]
+    src = torch.empty(len(nv), dtype=torch.long)   # new id -> the old row it takes
+    src[[nv[t] for t in both] + [nv[t] for t in nv if t not in ov]] = torch.tensor([ov[t] for t in both] + [ov[t] for t in ov if t not in nv])
+    w = te.get_input_embeddings().weight
+    with torch.no_grad(): w.copy_(w[src])
+    return te
