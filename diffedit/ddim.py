@@ -60,10 +60,10 @@ class Inversion:
 
 # %% ../nbs/03_ddim.ipynb #3d7e55f4
 def check_guidance(model:SDModel, negative='', **kw):
-    "Refuse what a guidance-distilled model (Flux dev: the scale is an input) cannot do: a negative prompt, `rescale`, `phi`"
+    "Refuse what a guidance-distilled model (Flux dev: the scale is an input) cannot do: a negative prompt (or `negative_ref`), `rescale`, `phi`"
     if model.embeds_guidance and (not (isinstance(negative, str) and negative == '') or any(kw.values())):
-        raise ValueError(f"{type(model).__name__} takes the guidance scale as an input (a guidance-distilled model): a negative prompt, "
-                         "rescale and phi do not apply to it; leave them out")
+        raise ValueError(f"{type(model).__name__} takes the guidance scale as an input (a guidance-distilled model): a negative prompt "
+                         "(negative, negative_ref), rescale and phi do not apply to it; leave them out")
 
 def guided(model:SDModel, prompt:str|list[str], negative:str|list[str]='', g:float|None=1., n:int=1, decay=None, **kw):
     "A `model_fn` for `ddim_loop`: the denoiser on `prompt` (one for all latents, or one each) with guidance `g` (None: the model's default; decaying over `n` steps) from `negative`"

@@ -178,7 +178,8 @@ def with_settings(model, strength=None, guidance=None, threshold=None, mask_kw=N
     "The settings of an edit: those given; where None (or absent), the model's own (`model.settings`); else the library's"
     own, kwargs = getattr(model, 'settings', {}), dict(kwargs or {})
     pick = lambda k, v: own.get(k, EDIT_DEFAULTS.get(k)) if v is None else v
-    if 'decay' in own: kwargs.setdefault('decay', own['decay'])   # `decay=None` given: no decay
+    for k in ('decay', 'negative_ref'):   # decoding options: given (`decay=None`: no decay), else the model's
+        if k in own: kwargs.setdefault(k, own[k])
     mask_kw = {**{k: own[k] for k in ('close', 'fill') if k in own}, **(mask_kw or {})}
     return pick('strength', strength), pick('guidance', guidance), pick('threshold', threshold), mask_kw, kwargs
 
@@ -192,6 +193,7 @@ def edit(
     strength:float|None=None,      # encoding ratio r; None: the model's setting, else 0.8
     guidance:float|None=None,      # classifier-free guidance of the decoding; None: the model's setting, else its family's (7.5 SD, SDXL; 7 SD3; 3.5 Flux dev)
     negative:str='',               # negative prompt of the decoding
+    negative_ref:bool|None=None,   # the reference text as the decoding's negative prompt (an edit with a mask of your own and no reference: none); None: the model's setting, else False
     n:int=10,                      # mask: noise draws
     mask_strength:float=0.5,       # mask: noise level
     threshold:float|None=None,     # mask: binarisation threshold; None: the model's setting, else 0.5
@@ -206,10 +208,15 @@ def edit(
     **kwargs,                      # decoding options: `decay`, `rescale`, `phi` (see `decode`)
 )->EditResult|list[EditResult]:
     "Edit `image` from `ref` to `query` with DiffEdit: mask, encode, decode with the mask"
-    strength, guidance, threshold, mask_kw, kwargs = with_settings(model, strength, guidance, threshold, mask_kw, kwargs)
+    if not isinstance(negative_ref, (bool, type(None))): raise ValueError(f"negative_ref must be True, False or None (the model's setting), got {negative_ref!r}")
+    own_neg = not (isinstance(negative, str) and negative == '')   # a negative prompt given: it, not the model's negative_ref
+    if own_neg and negative_ref: raise ValueError("give a negative prompt or negative_ref=True, not both")
+    strength, guidance, threshold, mask_kw, kwargs = with_settings(model, strength, guidance, threshold, mask_kw,
+                                                                   kwargs if negative_ref is None else dict(kwargs, negative_ref=negative_ref))
+    nref = kwargs.pop('negative_ref', False) and not own_neg
     steps, n, seed = check_edit(steps, strength, guidance, n, mask_strength, threshold, seed, callback, mask_kw, **kwargs)
     check_number('steps', steps, 1, model.max_steps, whole=True)   # the model's schedule bounds it (999 for SD)
-    check_size(size); check_guidance(model, negative, **{k: v for k, v in kwargs.items() if k in ('rescale', 'phi')})
+    check_size(size); check_guidance(model, negative, negative_ref=nref, **{k: v for k, v in kwargs.items() if k in ('rescale', 'phi')})
     qs = [query] if isinstance(query, (str, Tensor, Cond)) else list(query) if isinstance(query, (list, tuple)) else [None]
     if not all(isinstance(q, (str, Tensor, Cond)) for q in qs): raise ValueError(f"query must be a text, a list of texts or a conditioning of your own, got {query!r}")
     ims = [to_image(i) for i in image] if isinstance(image, (list, tuple)) else [to_image(image)]
@@ -237,7 +244,7 @@ def edit(
                 gen, threshold=threshold, n=n, strength=mask_strength, steps=steps, **(mask_kw or {}))
     inv = invert(model, z0, steps, strength, progress=progress)     # every picture in one batch; shared by its queries
     lat = decode(model, Inversion(inv.latents[:, src], inv.levels, inv.timesteps), qs, torch.stack([m.mask[None].to(z0.device) for m in ms]),
-                 guidance, negative, callback=callback, progress=progress, **kwargs)[-1]
+                 guidance, [refs[i] if nref and refs[i] is not None else '' for i in src] if nref else negative, callback=callback, progress=progress, **kwargs)[-1]
     if not torch.isfinite(lat).all(): raise ValueError("The decoding gave NaN or infinite latents (float16 overflowing, or a model "
                                                        "that returns them): load the model in bfloat16 or float32")
     paste, feather = resized if paste_back is None else paste_back, 2. * max(isz) / max(ws)   # feather: 2 pixels of the edited picture
@@ -246,5 +253,5 @@ def edit(
                       Inversion(inv.latents[:, i:i+1], inv.levels, inv.timesteps), refs[i])
            for o, m, l, i in zip(model.decode(lat, ws), ms, lat, src)]
     for r in res: r.settings = dict(steps=steps, strength=strength, guidance=model.default_guidance if guidance is None else guidance,
-                                    threshold=threshold, **{**_MASK_USED, **mask_kw}, **kwargs)
+                                    threshold=threshold, **{**_MASK_USED, **mask_kw}, negative_ref=nref and r.ref is not None, **kwargs)
     return res if isinstance(image, (list, tuple)) or not isinstance(query, (str, Tensor, Cond)) else res[0]   # a list in, a list out
