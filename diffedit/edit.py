@@ -244,7 +244,7 @@ def edit(
                 gen, threshold=threshold, n=n, strength=mask_strength, steps=steps, **(mask_kw or {}))
     inv = invert(model, z0, steps, strength, progress=progress)     # every picture in one batch; shared by its queries
     lat = decode(model, Inversion(inv.latents[:, src], inv.levels, inv.timesteps), qs, torch.stack([m.mask[None].to(z0.device) for m in ms]),
-                 guidance, [refs[i] if nref and refs[i] is not None else '' for i in src] if nref else negative, callback=callback, progress=progress, **kwargs)[-1]
+                 guidance, ['' if refs[i] is None else refs[i] for i in src] if nref else negative, callback=callback, progress=progress, **kwargs)[-1]
     if not torch.isfinite(lat).all(): raise ValueError("The decoding gave NaN or infinite latents (float16 overflowing, or a model "
                                                        "that returns them): load the model in bfloat16 or float32")
     paste, feather = resized if paste_back is None else paste_back, 2. * max(isz) / max(ws)   # feather: 2 pixels of the edited picture
