@@ -131,7 +131,8 @@ def _row(line:int, d:dict, root:Path, defaults:dict)->Row:
     opts = dict(defaults, **{k: _opt(k, v) for k, v in d.items() if k in OPTIONS})
     if opts['negative'] and opts['negative_ref']:   # the row's own choice wins over the defaults; both its own: refused
         if 'negative' in d and 'negative_ref' in d: raise ValueError("negative and negative_ref: give one (negative_ref makes ref the negative prompt)")
-        opts.update(negative_ref=None) if 'negative' in d else opts.update(negative='')
+        if 'negative' in d: opts['negative_ref'] = None   # the model's setting, which a negative prompt turns off
+        else: opts['negative'] = ''
     for k in ('strength', 'mask_strength'):
         if opts[k] is not None and int(opts['steps'] * opts[k]) < 1: raise ValueError(f"{k} {opts[k]} of {opts['steps']} steps is no step at all: raise steps or {k}")
     r = Row(line, rid, root/d['image'], d['query'], d.get('ref'), root/d['mask'] if 'mask' in d else None, opts)
