@@ -370,15 +370,15 @@ def _check_dtype(**dtypes):
         if v is not None and not isinstance(v, torch.dtype): raise ValueError(f"{k} must be a torch dtype (torch.float32, torch.float16 or torch.bfloat16), got {v!r}")
 
 SETTINGS_FILE = 'diffedit.json'   # a model folder's own edit settings: used wherever a call leaves them unset
-_SETTINGS = ('strength', 'guidance', 'decay', 'negative_ref', 'threshold', 'close', 'fill')
+_SETTINGS = ('strength', 'guidance', 'decay', 'negative_ref', 'ref_guidance', 'threshold', 'close', 'fill')
 
 def _valid_setting(k:str, v)->bool:
     num = isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
     return dict(strength=num and 0 < v <= 1, guidance=num and v >= 0, threshold=num and 0 <= v <= 1, decay=v in (None, 'linear', 'cosine'),
-                negative_ref=isinstance(v, bool), close=isinstance(v, int) and not isinstance(v, bool) and v >= 0, fill=isinstance(v, bool))[k]
+                negative_ref=isinstance(v, bool), ref_guidance=num and v >= 0, close=isinstance(v, int) and not isinstance(v, bool) and v >= 0, fill=isinstance(v, bool))[k]
 
 def read_settings(folder)->dict:
-    "The edit settings (`strength`, `guidance`, `decay`, `negative_ref`, `threshold`, `close`, `fill`) that model `folder` ships in `SETTINGS_FILE`; {} if none"
+    "The edit settings (`strength`, `guidance`, `decay`, `negative_ref`, `ref_guidance`, `threshold`, `close`, `fill`) that model `folder` ships in `SETTINGS_FILE`; {} if none"
     f = Path(folder)/SETTINGS_FILE
     if not f.is_file(): return {}
     try: s = json.loads(f.read_text())

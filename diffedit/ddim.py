@@ -60,17 +60,31 @@ class Inversion:
 
 # %% ../nbs/03_ddim.ipynb #3d7e55f4
 def check_guidance(model:SDModel, negative='', **kw):
-    "Refuse what a guidance-distilled model (Flux dev: the scale is an input) cannot do: a negative prompt (or `negative_ref`), `rescale`, `phi`"
+    "Refuse what a guidance-distilled model (Flux dev: the scale is an input) cannot do: a negative prompt (or `negative_ref`), `ref_guidance`, `rescale`, `phi`"
     if model.embeds_guidance and (not (isinstance(negative, str) and negative == '') or any(kw.values())):
         raise ValueError(f"{type(model).__name__} takes the guidance scale as an input (a guidance-distilled model): a negative prompt "
-                         "(negative, negative_ref), rescale and phi do not apply to it; leave them out")
+                         "(negative, negative_ref), ref_guidance, rescale and phi do not apply to it; leave them out")
 
-def guided(model:SDModel, prompt:str|list[str], negative:str|list[str]='', g:float|None=1., n:int=1, decay=None, **kw):
-    "A `model_fn` for `ddim_loop`: the denoiser on `prompt` (one for all latents, or one each) with guidance `g` (None: the model's default; decaying over `n` steps) from `negative`"
-    check_guidance(model, negative, **kw)
+def guided(
+    model:SDModel,
+    prompt:str|list[str],              # one for all latents, or one each
+    negative:str|list[str]='',         # guided from (classifier-free guidance)
+    g:float|None=1.,                   # its scale; None: the model's default
+    n:int=1,                           # steps, over which the scales decay
+    decay=None,                        # None, 'linear', 'cosine' (see `guidance_at`)
+    ref:str|list[str]|None=None,       # reference text(s), guided from as well with scale `ref_guidance`
+    ref_guidance:float=0.,             # scale of the guidance from `ref` (decaying as `g` does)
+    **kw,                              # `rescale`, `phi`: see `cfg`
+):
+    "A `model_fn` for `ddim_loop`: the denoiser on `prompt` with guidance `g` from `negative` and `ref_guidance` from `ref`, both decaying over `n` steps"
+    check_guidance(model, negative, ref_guidance=ref is not None and ref_guidance, **kw)
     if g is not None: check_number('guidance', g, 0)   # a NaN or infinite scale would give NaN latents, a black picture
+    check_number('ref_guidance', ref_guidance, 0)
     cond, uncond, g = model.embed(prompt), model.embed(negative), model.default_guidance if g is None else g
-    return lambda x, t, i: predict(model, x, t, cond.expand(len(x)), uncond.expand(len(x)), guidance_at(g, i / max(n - 1, 1), decay), **kw)
+    rc = model.embed(ref) if ref is not None and ref_guidance else None
+    at = lambda s, i: guidance_at(s, i / max(n - 1, 1), decay)
+    return lambda x, t, i: predict(model, x, t, cond.expand(len(x)), uncond.expand(len(x)), at(g, i),
+                                   None if rc is None else rc.expand(len(x)), at(ref_guidance, i), **kw)
 
 @torch.inference_mode()
 def invert(

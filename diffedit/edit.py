@@ -28,6 +28,8 @@ def decode(
     mask:Tensor|None=None,      # h x w latent mask, 1 = may change; None decodes everywhere
     guidance:float|None=None,   # classifier-free guidance scale; None: the model's (7.5 for SD and SDXL, 7 for SD3, 3.5 for Flux dev)
     negative:str='',            # negative prompt
+    ref:str|list[str]|None=None,  # reference text(s), guided from as well with `ref_guidance`
+    ref_guidance:float=0.,      # scale of the guidance from `ref` to `query`, decaying as `guidance` does (see `cfg`)
     decay:str|None=None,        # guidance decay: None, 'linear', 'cosine' (see `guidance_at`)
     rescale:str|None=None,      # norm rescaling: None, 'pred', 'update', 'both' (see `cfg`)
     phi:float=0.,               # `guidance_rescale` (see `cfg`)
@@ -36,7 +38,7 @@ def decode(
 )->list[Tensor]:
     "Decoding of `inv` with `query` (DDIM; a flow model's Euler steps); outside `mask`, the inverted latents at the same level. Every step's latents"
     bg, ts = list(inv.latents.flip(0)), inv.timesteps
-    fn = guided(model, query, negative, guidance, len(ts), decay, rescale=rescale, phi=phi)
+    fn = guided(model, query, negative, guidance, len(ts), decay, ref, ref_guidance, rescale=rescale, phi=phi)
     return ddim_loop(fn, bg[0], ts, inv.levels.flip(0), model.pred_type,
                      mask, bg if mask is not None else None, callback, progress)
 
@@ -51,7 +53,7 @@ def sdedit(
     guidance:float|None=None,             # classifier-free guidance scale; None: the model's
     generator:torch.Generator|None=None,  # for the noise
     progress:bool=True,                   # show a progress bar
-    **kwargs,                             # `negative`, `decay`, `rescale`, `phi`: see `decode`
+    **kwargs,                             # `negative`, `decay`, `ref`, `ref_guidance`, `rescale`, `phi`: see `decode`
 )->Tensor:
     "SDEdit: noise `z0` to `strength`, then decode with `query`. The final latents"
     ts, lv = model.schedule(steps, strength, z0.shape, z0.device)
@@ -178,7 +180,7 @@ def with_settings(model, strength=None, guidance=None, threshold=None, mask_kw=N
     "The settings of an edit: those given; where None (or absent), the model's own (`model.settings`); else the library's"
     own, kwargs = getattr(model, 'settings', {}), dict(kwargs or {})
     pick = lambda k, v: own.get(k, EDIT_DEFAULTS.get(k)) if v is None else v
-    for k in ('decay', 'negative_ref'):   # decoding options: given (`decay=None`: no decay), else the model's
+    for k in ('decay', 'negative_ref', 'ref_guidance'):   # decoding options: given (`decay=None`: no decay), else the model's
         if k in own: kwargs.setdefault(k, own[k])
     mask_kw = {**{k: own[k] for k in ('close', 'fill') if k in own}, **(mask_kw or {})}
     return pick('strength', strength), pick('guidance', guidance), pick('threshold', threshold), mask_kw, kwargs
@@ -194,6 +196,7 @@ def edit(
     guidance:float|None=None,      # classifier-free guidance of the decoding; None: the model's setting, else its family's (7.5 SD, SDXL; 7 SD3; 3.5 Flux dev)
     negative:str='',               # negative prompt of the decoding
     negative_ref:bool|None=None,   # the reference text as the decoding's negative prompt (an edit with a mask of your own and no reference: none); None: the model's setting, else False
+    ref_guidance:float|None=None,  # guidance from the reference text to the query beside `guidance` (see `cfg`; an edit with no reference: none); None: the model's setting, else 0
     n:int=10,                      # mask: noise draws
     mask_strength:float=0.5,       # mask: noise level
     threshold:float|None=None,     # mask: binarisation threshold; None: the model's setting, else 0.5
@@ -211,12 +214,13 @@ def edit(
     if not isinstance(negative_ref, (bool, type(None))): raise ValueError(f"negative_ref must be True, False or None (the model's setting), got {negative_ref!r}")
     own_neg = not (isinstance(negative, str) and negative == '')   # a negative prompt given: it, not the model's negative_ref
     if own_neg and negative_ref: raise ValueError("give a negative prompt or negative_ref=True, not both")
-    strength, guidance, threshold, mask_kw, kwargs = with_settings(model, strength, guidance, threshold, mask_kw,
-                                                                   kwargs if negative_ref is None else dict(kwargs, negative_ref=negative_ref))
-    nref = kwargs.pop('negative_ref', False) and not own_neg
+    if ref_guidance is not None: check_number('ref_guidance', ref_guidance, 0)
+    given = {k: v for k, v in dict(negative_ref=negative_ref, ref_guidance=ref_guidance).items() if v is not None}
+    strength, guidance, threshold, mask_kw, kwargs = with_settings(model, strength, guidance, threshold, mask_kw, dict(kwargs, **given))
+    nref, h = kwargs.pop('negative_ref', False) and not own_neg, kwargs.pop('ref_guidance', 0.)
     steps, n, seed = check_edit(steps, strength, guidance, n, mask_strength, threshold, seed, callback, mask_kw, **kwargs)
     check_number('steps', steps, 1, model.max_steps, whole=True)   # the model's schedule bounds it (999 for SD)
-    check_size(size); check_guidance(model, negative, negative_ref=nref, **{k: v for k, v in kwargs.items() if k in ('rescale', 'phi')})
+    check_size(size); check_guidance(model, negative, negative_ref=nref, ref_guidance=h, **{k: v for k, v in kwargs.items() if k in ('rescale', 'phi')})
     qs = [query] if isinstance(query, (str, Tensor, Cond)) else list(query) if isinstance(query, (list, tuple)) else [None]
     if not all(isinstance(q, (str, Tensor, Cond)) for q in qs): raise ValueError(f"query must be a text, a list of texts or a conditioning of your own, got {query!r}")
     ims = [to_image(i) for i in image] if isinstance(image, (list, tuple)) else [to_image(image)]
@@ -244,7 +248,8 @@ def edit(
                 gen, threshold=threshold, n=n, strength=mask_strength, steps=steps, **(mask_kw or {}))
     inv = invert(model, z0, steps, strength, progress=progress)     # every picture in one batch; shared by its queries
     lat = decode(model, Inversion(inv.latents[:, src], inv.levels, inv.timesteps), qs, torch.stack([m.mask[None].to(z0.device) for m in ms]),
-                 guidance, ['' if refs[i] is None else refs[i] for i in src] if nref else negative, callback=callback, progress=progress, **kwargs)[-1]
+                 guidance, ['' if refs[i] is None else refs[i] for i in src] if nref else negative, callback=callback, progress=progress,
+                 ref=[q if refs[i] is None else refs[i] for q, i in zip(qs, src)], ref_guidance=h if any(r is not None for r in refs) else 0., **kwargs)[-1]
     if not torch.isfinite(lat).all(): raise ValueError("The decoding gave NaN or infinite latents (float16 overflowing, or a model "
                                                        "that returns them): load the model in bfloat16 or float32")
     paste, feather = resized if paste_back is None else paste_back, 2. * max(isz) / max(ws)   # feather: 2 pixels of the edited picture
@@ -253,5 +258,6 @@ def edit(
                       Inversion(inv.latents[:, i:i+1], inv.levels, inv.timesteps), refs[i])
            for o, m, l, i in zip(model.decode(lat, ws), ms, lat, src)]
     for r in res: r.settings = dict(steps=steps, strength=strength, guidance=model.default_guidance if guidance is None else guidance,
-                                    threshold=threshold, **{**_MASK_USED, **mask_kw}, negative_ref=nref and r.ref is not None, **kwargs)
+                                    threshold=threshold, **{**_MASK_USED, **mask_kw}, negative_ref=nref and r.ref is not None,
+                                    ref_guidance=h if r.ref is not None else 0., **kwargs)
     return res if isinstance(image, (list, tuple)) or not isinstance(query, (str, Tensor, Cond)) else res[0]   # a list in, a list out

@@ -88,22 +88,22 @@ def gt_latent_mask(c:Case, scale:int=4)->torch.Tensor:
 
 @torch.inference_mode()
 def run_methods(model:SDModel, cases:list[Case], strength:float=0.8, steps:int=50, guidance:float=7.5, decay:str|None=None,
-                negative_ref:bool=False, seed:int=0, methods=('diffedit', 'oracle', 'ddim', 'sdedit', 'ideal'), **mask_kw)->dict:
-    "Edited pictures of every method (and the `ideal` ceiling), the DiffEdit masks decoding used (image size) and the VAE round trips; `negative_ref`: each decoding guided from the reference text"
+                negative_ref:bool=False, ref_guidance:float=0., seed:int=0, methods=('diffedit', 'oracle', 'ddim', 'sdedit', 'ideal'), **mask_kw)->dict:
+    "Edited pictures of every method (and the `ideal` ceiling), the DiffEdit masks decoding used (image size) and the VAE round trips; `negative_ref`, `ref_guidance`: as `edit`'s"
     ims = [render(c.src)[0] for c in cases]
     z0 = torch.cat([model.encode(i) for i in ims])
     q, out, size = [c.query for c in cases], {}, ims[0].size
-    neg = [c.ref for c in cases] if negative_ref else ''
+    neg, gk = [c.ref for c in cases] if negative_ref else '', dict(decay=decay, ref=[c.ref for c in cases], ref_guidance=ref_guidance)   # every decoding alike
     g = torch.Generator().manual_seed(seed)
     masks = [diffedit_mask(model, z[None], c.ref, c.query, steps=steps, generator=g, **mask_kw) for z, c in zip(z0, cases)]
     out['masks'] = [m.grid_image(size, model.vae_scale) for m in masks]
     inv = invert(model, z0, steps, strength, progress=False) if {'diffedit', 'oracle', 'ddim'} & set(methods) else None
     lat = dict(vae=z0)
-    dec = lambda mask: decode(model, inv, q, mask, guidance, neg, decay=decay, progress=False)[-1]
+    dec = lambda mask: decode(model, inv, q, mask, guidance, neg, progress=False, **gk)[-1]
     if 'diffedit' in methods: lat['diffedit'] = dec(torch.stack([m.mask[None] for m in masks]))
     if 'oracle' in methods: lat['oracle'] = dec(torch.stack([gt_latent_mask(c) for c in cases]))
     if 'ddim' in methods: lat['ddim'] = dec(None)
-    if 'sdedit' in methods: lat['sdedit'] = sdedit(model, z0, q, steps, strength, guidance, generator=g, negative=neg, decay=decay, progress=False)
+    if 'sdedit' in methods: lat['sdedit'] = sdedit(model, z0, q, steps, strength, guidance, generator=g, negative=neg, progress=False, **gk)
     if 'ideal' in methods:
         m, zt = torch.stack([gt_latent_mask(c) for c in cases]), torch.cat([model.encode(render(c.tgt)[0]) for c in cases])
         lat['ideal'] = m * zt + (1 - m) * z0
@@ -214,18 +214,19 @@ def _diffusers_edit(pipe, im:Image.Image, c, steps:int, strength:float, guidance
 
 @torch.inference_mode()
 def run_multi(model:SDModel, cases:list[MultiCase], methods=('diffedit', 'oracle', 'ddim', 'sdedit'), strength:float=0.8,
-              steps:int=50, guidance:float=7.5, decay:str|None=None, negative_ref:bool=False, seed:int=0, **mask_kw)->dict:
+              steps:int=50, guidance:float=7.5, decay:str|None=None, negative_ref:bool=False, ref_guidance:float=0., seed:int=0, **mask_kw)->dict:
     "Edited pictures of each method (`diffusers` too, if asked) and the VAE round trips; under 'masks', each masked method's mask at image size"
     ims = [render_multi(c.src)[0] for c in cases]
     z0, q, size, g = torch.cat([model.encode(i) for i in ims]), [c.query for c in cases], ims[0].size, torch.Generator().manual_seed(seed)
     masks, lat, neg = {}, dict(vae=z0), [c.ref for c in cases] if negative_ref else ''
+    gk = dict(decay=decay, ref=[c.ref for c in cases], ref_guidance=ref_guidance)   # every decoding alike
     if 'diffedit' in methods: masks['diffedit'] = torch.stack([diffedit_mask(model, z[None], c.ref, c.query, steps=steps, generator=g,
                                                                              **mask_kw).mask[None] for z, c in zip(z0, cases)])
     if 'oracle' in methods: masks['oracle'] = torch.stack([gt_latent_mask(c, model.vae_scale) for c in cases])
     inv = invert(model, z0, steps, strength, progress=False) if {'diffedit', 'oracle', 'ddim'} & set(methods) else None
-    for k, m in masks.items(): lat[k] = decode(model, inv, q, m, guidance, neg, decay=decay, progress=False)[-1]
-    if 'ddim' in methods: lat['ddim'] = decode(model, inv, q, None, guidance, neg, decay=decay, progress=False)[-1]
-    if 'sdedit' in methods: lat['sdedit'] = sdedit(model, z0, q, steps, strength, guidance, generator=g, negative=neg, decay=decay, progress=False)
+    for k, m in masks.items(): lat[k] = decode(model, inv, q, m, guidance, neg, progress=False, **gk)[-1]
+    if 'ddim' in methods: lat['ddim'] = decode(model, inv, q, None, guidance, neg, progress=False, **gk)[-1]
+    if 'sdedit' in methods: lat['sdedit'] = sdedit(model, z0, q, steps, strength, guidance, generator=g, negative=neg, progress=False, **gk)
     out = {k: model.decode(v) for k, v in lat.items()}
     if 'diffusers' in methods:
         from diffedit.bench import diffusers_pipe

@@ -22,12 +22,14 @@ def cfg(
     g:float,                  # guidance scale
     rescale:str|None=None,    # None, 'pred', 'update' or 'both': the fast.ai lesson's norm rescaling
     phi:float=0.,             # `guidance_rescale` of Lin et al. 2023 (0: off, 0.7 in the paper)
+    r:Tensor|None=None,       # prediction with a reference text, to guide away from as well
+    h:float=0.,               # scale of the guidance from `r`
 )->Tensor:
-    "Classifier-free guidance `u + g*(c-u)`, with optional rescaling"
-    d = c - u
+    "Classifier-free guidance `u + g*(c-u)`, plus `h*(c-r)` away from a reference, with optional rescaling"
     if rescale not in (None, 'pred', 'update', 'both'): raise ValueError(f"rescale must be None, 'pred', 'update' or 'both', not {rescale!r}")
-    if rescale in ('update', 'both'): d = d * _ratio(_norm(u), _norm(d))
-    pred = u + g * d
+    ds = [(g, c - u)] + ([(h, c - r)] if r is not None and h != 0 else [])
+    if rescale in ('update', 'both'): ds = [(s, d * _ratio(_norm(u), _norm(d))) for s, d in ds]
+    pred = u + sum(s * d for s, d in ds)
     if rescale in ('pred', 'both'): pred = pred * _ratio(_norm(c), _norm(pred))
     return pred if phi == 0 else phi * pred * _ratio(_std(c), _std(pred)) + (1 - phi) * pred
 
@@ -53,10 +55,15 @@ def predict(
     cond:Cond,                 # the prompts' conditioning, one row per latent
     uncond:Cond|None=None,     # the negative or empty prompt's, for guidance
     g:float=1.,                # guidance scale
+    ref:Cond|None=None,        # the reference text's, to guide away from as well
+    h:float=0.,                # scale of the guidance from `ref`
     **kw,                      # `rescale`, `phi`: see `cfg`
 )->Tensor:
-    "The denoiser's output for `x` at `t`, with classifier-free guidance when `uncond` is given and `g != 1` (a guidance-distilled model takes `g` as an input)"
+    "The denoiser's output for `x` at `t`, guided from `uncond` when given and `g != 1`, and from `ref` when given and `h != 0` (a guidance-distilled model takes `g` as an input)"
     if model.embeds_guidance: return model.denoise(x, t, cond, g)   # Flux dev: one prediction, the scale one of its inputs
-    if uncond is None or (g == 1 and not any(kw.values())): return model.denoise(x, t, cond)
-    u, c = model.denoise(torch.cat([x, x]), t, Cond.cat([uncond, cond])).chunk(2)
-    return cfg(u, c, g, **kw)
+    guide, from_ref = uncond is not None and (g != 1 or any(kw.values())), ref is not None and h != 0
+    if not (guide or from_ref): return model.denoise(x, t, cond)
+    conds = [uncond] * guide + [cond] + [ref] * from_ref   # one batch: 2 or 3 times the latents
+    out = model.denoise(torch.cat([x] * len(conds)), t, Cond.cat(conds)).chunk(len(conds))
+    c = out[guide]
+    return cfg(out[0] if guide else c, c, g, r=out[-1] if from_ref else None, h=h, **kw)
