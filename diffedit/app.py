@@ -12,7 +12,7 @@ from importlib.resources import files
 from pathlib import Path
 import numpy as np, torch
 from PIL import Image
-from .core import SDModel, to_image, kept_steps, DEMO, DEMO_FLOW
+from .core import SDModel, to_image, kept_steps, check_number, DEMO, DEMO_FLOW
 from .mask import Mask, segment, noise_diff, draws_per_call, work_size, native_size, size_multiple
 from .edit import edit, check_edit, with_settings
 from .caption import BLIP, load_captioner
@@ -141,12 +141,12 @@ def mask(self:App, image:Image.Image, ref:str, query:str, steps:int=50, seed:int
 
 @patch
 def edit(self:App, image:Image.Image, ref:str, query:str, mask:Image.Image|None=None, strength:float|None=None,
-          threshold:float|None=None, guidance:float|None=None, decay:str|None=None, negative_ref:bool|None=None, steps:int=50,
-          seed:int|None=0)->dict:
+          threshold:float|None=None, guidance:float|None=None, decay:str|None=None, negative_ref:bool|None=None,
+          ref_guidance:float|None=None, steps:int=50, seed:int|None=0)->dict:
     "The edited picture, with the painted `mask` if given, else DiffEdit's (then its soft map too); None: the model's setting, but none for `decay`: a request that leaves it out gets the model's"
     ref = (ref or None) if mask is not None else self.reference(image, ref)   # a painted mask: no caption (the reference only guides, if sent)
     r = edit(self.model, image, ref, query, mask=mask, steps=steps, strength=strength, guidance=guidance,
-             decay=decay, negative_ref=negative_ref, threshold=threshold, seed=seed, size=self.size, progress=False)
+             decay=decay, negative_ref=negative_ref, ref_guidance=ref_guidance, threshold=threshold, seed=seed, size=self.size, progress=False)
     return dict(image=to_data_url(r.image), soft=None if mask is not None else to_data_url(_gray(r.soft)), ref=ref)
 
 # %% ../nbs/12_app.ipynb #895c9c29
@@ -159,10 +159,12 @@ def _settings(app:App, kind:str, body:dict)->dict:
     s = {k: body.get(k, p.default) for k, p in inspect.signature(getattr(App, kind)).parameters.items() if p.default is not p.empty and k != 'mask'}
     e = inspect.signature(edit).parameters                 # what the app leaves at `edit`'s defaults
     if kind == 'edit':   # what the request leaves out, the model's setting; `decay` sent as null: none, as in `edit`
-        sent = {k: body[k] for k in ('decay', 'negative_ref') if k in body and (k == 'decay' or body[k] is not None)}
+        sent = {k: body[k] for k in ('decay', 'negative_ref', 'ref_guidance') if k in body and (k == 'decay' or body[k] is not None)}
         *st, _, kw = with_settings(app.model, s['strength'], s['guidance'], s['threshold'], kwargs=sent)
-        s.update(zip(('strength', 'guidance', 'threshold'), st), decay=kw.get('decay'), negative_ref=kw.get('negative_ref', False))
+        s.update(zip(('strength', 'guidance', 'threshold'), st), decay=kw.get('decay'), negative_ref=kw.get('negative_ref', False),
+                 ref_guidance=kw.get('ref_guidance', 0.))
         if not isinstance(s['negative_ref'], bool): raise ValueError(f"negative_ref must be true or false, got {s['negative_ref']!r}")
+        check_number('ref_guidance', s['ref_guidance'], 0)
     steps, _, seed = check_edit(s['steps'], s.get('strength', 1), s.get('guidance'), e['n'].default, e['mask_strength'].default,
                                 s.get('threshold', 0.5), s['seed'], decay=s.get('decay'))
     top = app.model.scheduler.config.num_train_timesteps
@@ -237,7 +239,7 @@ def example(self:App)->dict:
     from diffedit.cli import EXAMPLE, EXAMPLE_PATH, EXAMPLE_QUERY   # the command line's example (it imports this module: read now)
     strength, guidance, threshold, _, kw = with_settings(self.model)
     s = dict(strength=strength, threshold=threshold, guidance=self.model.default_guidance if guidance is None else guidance,
-             decay=kw.get('decay'), negative_ref=kw.get('negative_ref', False), steps=50, seed=0)
+             decay=kw.get('decay'), negative_ref=kw.get('negative_ref', False), ref_guidance=kw.get('ref_guidance', 0.), steps=50, seed=0)
     return dict(image=to_data_url(Image.open(EXAMPLE_PATH).convert('RGB')), ref=EXAMPLE.caption, query=EXAMPLE_QUERY,
                 settings=s, demo=is_demo(self.model))
 

@@ -59,10 +59,10 @@ def _size(v):
     try: return _int(1)(v)
     except ValueError: raise ValueError("a long side in pixels (a whole number >= 1), 'native' or 'input'") from None
 
-OPTIONS = dict(steps=_int(1), strength=_num(0, 1, open_lo=True), guidance=_num(0), negative=_text, negative_ref=_flag, n=_int(1),
+OPTIONS = dict(steps=_int(1), strength=_num(0, 1, open_lo=True), guidance=_num(0), negative=_text, negative_ref=_flag, ref_guidance=_num(0), n=_int(1),
                mask_strength=_num(0, 1, open_lo=True), threshold=_num(0, 1), decay=_one_of('linear', 'cosine', 'none'),
                size=_size, paste_back=_flag, close=_int(0), fill=_flag, seed=_int(0, 2**63 - 1))
-DEFAULTS = dict(steps=50, strength=None, guidance=None, negative='', negative_ref=None, n=10, mask_strength=0.5, threshold=None, decay=None,
+DEFAULTS = dict(steps=50, strength=None, guidance=None, negative='', negative_ref=None, ref_guidance=None, n=10, mask_strength=0.5, threshold=None, decay=None,
                 size=None, paste_back=None, close=None, fill=None, seed=0)   # None: the model's setting (`edit`'s)
 
 def _opt(k:str, v):
@@ -206,7 +206,7 @@ def plan(
     if not manifest.is_file(): raise ValueError(f"manifest {manifest}: no such file")
     if out_dir.exists() and not out_dir.is_dir(): raise ValueError(f"--out-dir {out_dir} is a file: give a folder")
     if not isinstance(batch_size, int) or batch_size < 1: raise ValueError(f"batch_size {batch_size!r}: a whole number >= 1")
-    defaults = {k: v if v is None and k in ('guidance', 'size', 'paste_back', 'strength', 'threshold', 'decay', 'negative_ref', 'close', 'fill') else _opt(k, v) for k, v in dict(DEFAULTS, **(defaults or {})).items()}
+    defaults = {k: v if v is None and k in ('guidance', 'size', 'paste_back', 'strength', 'threshold', 'decay', 'negative_ref', 'ref_guidance', 'close', 'fill') else _opt(k, v) for k, v in dict(DEFAULTS, **(defaults or {})).items()}
     rows, bad, seen = [], [], {}
     for line, d in _records(manifest):
         try:

@@ -8,7 +8,7 @@ import argparse, io, os, sys, tempfile, warnings
 from pathlib import Path
 import torch
 from PIL import Image
-from .core import load_model, to_image, DEMO
+from .core import load_model, to_image, DEMO, check_number
 from .edit import edit, check_edit, with_settings
 from .mask import segment
 from .shapes import Scene, render
@@ -113,6 +113,8 @@ def _decoding(p):
     p.add_argument('--negative-ref', action=argparse.BooleanOptionalAction, help="guide the decoding from the reference text (it is "
                    "the negative prompt) instead of from no prompt: what the texts share cancels, what the query changes is pushed "
                    "(default: the model's setting, else off; --negative given: off)")
+    p.add_argument('--ref-guidance', type=float, help="guidance from the reference text to the query, beside --guidance and decaying "
+                   "with it: pushes only what the query changes (default: the model's setting, else 0)")
     p.add_argument('--decay', choices=['linear', 'cosine', 'none'], help="guidance falls from --guidance to 0 over the steps; none: constant "
                    "(default: the model's setting, else none). A model folder's settings are in its diffedit.json (the demo model has one)")
 
@@ -143,7 +145,7 @@ def parser()->argparse.ArgumentParser:
                        'defaults of rows that do not set them.')
     b.add_argument('manifest', help='JSON Lines (.jsonl) or CSV (.csv), one edit a row: id (names the outputs), image (a path '
                    'relative to the manifest), query; optional: ref (else BLIP captions the picture), mask (a path), seed, and any of '
-                   'steps, strength, guidance, negative, negative_ref, n, mask_strength, threshold, decay, size, paste_back, close, fill')
+                   'steps, strength, guidance, negative, negative_ref, ref_guidance, n, mask_strength, threshold, decay, size, paste_back, close, fill')
     b.add_argument('--out-dir', required=True, help='folder for the outputs and results.jsonl (created if need be)')
     b.add_argument('--batch-size', type=_count, default=4, help='pictures of one size and setting edited in one call (default 4)')
     b.add_argument('--skip-bad', action='store_true', help='edit the good rows when some are bad (default: stop, listing them)')
@@ -243,7 +245,9 @@ def _settings(a, strength, guidance):   # `mask` has no strength or guidance of 
     "The numbers of the command line checked before the picture is read or the model loads: `edit`'s own checks, as flags"
     if getattr(a, 'negative', '') and getattr(a, 'negative_ref', None): raise CLIError("--negative and --negative-ref: give one (--negative-ref makes --ref the negative prompt)")
     ok = lambda v, d: d if v is None else v   # left out: the model's setting, known once it loads (and valid: `read_settings`)
-    try: check_edit(a.steps, ok(strength, 1.), guidance, a.n, a.mask_strength, ok(a.threshold, 0.5), a.seed,
+    try:
+        if getattr(a, 'ref_guidance', None) is not None: check_number('ref_guidance', a.ref_guidance, 0)
+        check_edit(a.steps, ok(strength, 1.), guidance, a.n, a.mask_strength, ok(a.threshold, 0.5), a.seed,
                     mask_kw=dict(close=ok(a.close, 0), fill=ok(a.fill, False)))
     except ValueError as e: raise CLIError(f"--{str(e).replace('_', '-').replace('n (noise draws)', 'n')}") from e
 
@@ -257,7 +261,7 @@ def cmd_edit(a):
     _settings(a, a.strength, a.guidance)
     im, model = _image(a.image), _model(a)
     r = edit(model, im, _ref(a, im), a.query, steps=a.steps, strength=a.strength, guidance=a.guidance, negative=a.negative, negative_ref=a.negative_ref,
-             size=a.size, paste_back=a.paste_back, n=a.n, mask_strength=a.mask_strength, threshold=a.threshold,
+             ref_guidance=a.ref_guidance, size=a.size, paste_back=a.paste_back, n=a.n, mask_strength=a.mask_strength, threshold=a.threshold,
              seed=a.seed, progress=not a.quiet, mask_kw=_mask_kw(a), **_decay(a))
     _write((r.image, a.out), *([(r.mask, a.mask_out)] if a.mask_out else []))
 
@@ -273,7 +277,8 @@ def cmd_mask(a):
 
 def _defaults(a)->dict:
     "The edit options given on the command line: the defaults of the manifest's rows"
-    return dict(steps=a.steps, strength=a.strength, guidance=a.guidance, negative=a.negative, negative_ref=a.negative_ref, n=a.n, mask_strength=a.mask_strength,
+    return dict(steps=a.steps, strength=a.strength, guidance=a.guidance, negative=a.negative, negative_ref=a.negative_ref,
+                ref_guidance=a.ref_guidance, n=a.n, mask_strength=a.mask_strength,
                 threshold=a.threshold, decay=a.decay, size=a.size or 'native', paste_back=a.paste_back, close=a.close,
                 fill=a.fill, seed=a.seed)
 
