@@ -12,7 +12,7 @@ from importlib.resources import files
 from pathlib import Path
 import numpy as np, torch
 from PIL import Image
-from .core import SDModel, to_image, kept_steps, check_number, DEMO, DEMO_FLOW
+from .core import SDModel, to_image, kept_steps, DEMO, DEMO_FLOW
 from .mask import Mask, segment, noise_diff, draws_per_call, work_size, native_size, size_multiple
 from .edit import edit, check_edit, with_settings
 from .caption import BLIP, load_captioner
@@ -161,12 +161,10 @@ def _settings(app:App, kind:str, body:dict)->dict:
     if kind == 'edit':   # what the request leaves out, the model's setting; `decay` sent as null: none, as in `edit`
         sent = {k: body[k] for k in ('decay', 'negative_ref', 'ref_guidance') if k in body and (k == 'decay' or body[k] is not None)}
         *st, _, kw = with_settings(app.model, s['strength'], s['guidance'], s['threshold'], kwargs=sent)
-        s.update(zip(('strength', 'guidance', 'threshold'), st), decay=kw.get('decay'), negative_ref=kw.get('negative_ref', False),
-                 ref_guidance=kw.get('ref_guidance', 0.))
+        s.update(zip(('strength', 'guidance', 'threshold'), st), decay=kw.get('decay'), negative_ref=kw['negative_ref'], ref_guidance=kw['ref_guidance'])
         if not isinstance(s['negative_ref'], bool): raise ValueError(f"negative_ref must be true or false, got {s['negative_ref']!r}")
-        check_number('ref_guidance', s['ref_guidance'], 0)
     steps, _, seed = check_edit(s['steps'], s.get('strength', 1), s.get('guidance'), e['n'].default, e['mask_strength'].default,
-                                s.get('threshold', 0.5), s['seed'], decay=s.get('decay'))
+                                s.get('threshold', 0.5), s['seed'], decay=s.get('decay'), ref_guidance=s.get('ref_guidance', 0.))
     top = app.model.scheduler.config.num_train_timesteps
     if steps > top: raise ValueError(f"steps must be at most {top}, the length of the model's schedule, got {steps}")
     return dict(s, steps=steps, seed=seed)
@@ -239,7 +237,7 @@ def example(self:App)->dict:
     from diffedit.cli import EXAMPLE, EXAMPLE_PATH, EXAMPLE_QUERY   # the command line's example (it imports this module: read now)
     strength, guidance, threshold, _, kw = with_settings(self.model)
     s = dict(strength=strength, threshold=threshold, guidance=self.model.default_guidance if guidance is None else guidance,
-             decay=kw.get('decay'), negative_ref=kw.get('negative_ref', False), ref_guidance=kw.get('ref_guidance', 0.), steps=50, seed=0)
+             decay=kw.get('decay'), negative_ref=kw['negative_ref'], ref_guidance=kw['ref_guidance'], steps=50, seed=0)
     return dict(image=to_data_url(Image.open(EXAMPLE_PATH).convert('RGB')), ref=EXAMPLE.caption, query=EXAMPLE_QUERY,
                 settings=s, demo=is_demo(self.model))
 

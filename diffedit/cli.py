@@ -8,7 +8,7 @@ import argparse, io, os, sys, tempfile, warnings
 from pathlib import Path
 import torch
 from PIL import Image
-from .core import load_model, to_image, DEMO, check_number
+from .core import load_model, to_image, DEMO
 from .edit import edit, check_edit, with_settings
 from .mask import segment
 from .shapes import Scene, render
@@ -245,10 +245,8 @@ def _settings(a, strength, guidance):   # `mask` has no strength or guidance of 
     "The numbers of the command line checked before the picture is read or the model loads: `edit`'s own checks, as flags"
     if getattr(a, 'negative', '') and getattr(a, 'negative_ref', None): raise CLIError("--negative and --negative-ref: give one (--negative-ref makes --ref the negative prompt)")
     ok = lambda v, d: d if v is None else v   # left out: the model's setting, known once it loads (and valid: `read_settings`)
-    try:
-        if getattr(a, 'ref_guidance', None) is not None: check_number('ref_guidance', a.ref_guidance, 0)
-        check_edit(a.steps, ok(strength, 1.), guidance, a.n, a.mask_strength, ok(a.threshold, 0.5), a.seed,
-                    mask_kw=dict(close=ok(a.close, 0), fill=ok(a.fill, False)))
+    try: check_edit(a.steps, ok(strength, 1.), guidance, a.n, a.mask_strength, ok(a.threshold, 0.5), a.seed,
+                    mask_kw=dict(close=ok(a.close, 0), fill=ok(a.fill, False)), ref_guidance=ok(getattr(a, 'ref_guidance', None), 0.))
     except ValueError as e: raise CLIError(f"--{str(e).replace('_', '-').replace('n (noise draws)', 'n')}") from e
 
 def _mask_kw(a)->dict: return {k: v for k, v in dict(close=a.close, fill=a.fill).items() if v is not None}   # given: the others the model's

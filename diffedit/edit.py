@@ -130,10 +130,11 @@ _MASK_KW = ('close', 'fill', 'quantile', 'ratio', 'guidance', 'max_batch')
 
 def _check_options(callback, mask_kw:dict, kwargs:dict):
     "`edit`'s options that are names, functions or mask settings, checked before any model work"
-    if bad := sorted(set(kwargs) - {*_OPTS, 'phi'}): raise ValueError(f"edit has no option {bad[0]!r}: its decoding options are decay, rescale and phi")
+    if bad := sorted(set(kwargs) - {*_OPTS, 'phi', 'ref_guidance'}): raise ValueError(f"edit has no option {bad[0]!r}: its decoding options are decay, rescale and phi")
     for k, ok in _OPTS.items():
         if kwargs.get(k) not in ok: raise ValueError(f"{k} must be one of {', '.join(map(repr, ok))}, got {kwargs[k]!r}")
     if 'phi' in kwargs: check_number('phi', kwargs['phi'], 0, 1)
+    if 'ref_guidance' in kwargs: check_number('ref_guidance', kwargs['ref_guidance'], 0)
     if not isinstance(mask_kw.get('fill', False), bool): raise ValueError(f"mask_kw['fill'] must be True or False, got {mask_kw['fill']!r}")
     if callback is not None and not callable(callback): raise ValueError(f"callback must be a function (it gets a dict after each step), got {callback!r}")
     if bad := sorted(set(mask_kw) - set(_MASK_KW)): raise ValueError(f"mask_kw has no option {bad[0]!r}: they are {', '.join(_MASK_KW)}")
@@ -173,15 +174,15 @@ def _at_input(out:Image.Image, im:Image.Image, m:Mask, scale:int, paste:bool, fe
     if out.size != im.size: out = out.resize(im.size, Image.LANCZOS)
     return (Image.composite(out, im, feathered(mk, feather)) if paste else out), mk, soft
 
-EDIT_DEFAULTS = dict(strength=0.8, threshold=0.5)   # where neither the call nor the model's settings give them
+EDIT_DEFAULTS = dict(strength=0.8, threshold=0.5, negative_ref=False, ref_guidance=0.)   # where neither the call nor the model's settings give them
 _MASK_USED = {k: inspect.signature(diffedit_mask).parameters[k].default for k in ('close', 'fill')}   # what a mask uses when not given
 
 def with_settings(model, strength=None, guidance=None, threshold=None, mask_kw=None, kwargs=None)->tuple:
     "The settings of an edit: those given; where None (or absent), the model's own (`model.settings`); else the library's"
     own, kwargs = getattr(model, 'settings', {}), dict(kwargs or {})
     pick = lambda k, v: own.get(k, EDIT_DEFAULTS.get(k)) if v is None else v
-    for k in ('decay', 'negative_ref', 'ref_guidance'):   # decoding options: given (`decay=None`: no decay), else the model's
-        if k in own: kwargs.setdefault(k, own[k])
+    for k in ('decay', 'negative_ref', 'ref_guidance'):   # decoding options: given (`decay=None`: no decay), else the model's, else the library's
+        if k in own or k in EDIT_DEFAULTS: kwargs.setdefault(k, own.get(k, EDIT_DEFAULTS.get(k)))
     mask_kw = {**{k: own[k] for k in ('close', 'fill') if k in own}, **(mask_kw or {})}
     return pick('strength', strength), pick('guidance', guidance), pick('threshold', threshold), mask_kw, kwargs
 
@@ -214,11 +215,11 @@ def edit(
     if not isinstance(negative_ref, (bool, type(None))): raise ValueError(f"negative_ref must be True, False or None (the model's setting), got {negative_ref!r}")
     own_neg = not (isinstance(negative, str) and negative == '')   # a negative prompt given: it, not the model's negative_ref
     if own_neg and negative_ref: raise ValueError("give a negative prompt or negative_ref=True, not both")
-    if ref_guidance is not None: check_number('ref_guidance', ref_guidance, 0)
     given = {k: v for k, v in dict(negative_ref=negative_ref, ref_guidance=ref_guidance).items() if v is not None}
     strength, guidance, threshold, mask_kw, kwargs = with_settings(model, strength, guidance, threshold, mask_kw, dict(kwargs, **given))
-    nref, h = kwargs.pop('negative_ref', False) and not own_neg, kwargs.pop('ref_guidance', 0.)
+    nref = kwargs.pop('negative_ref') and not own_neg
     steps, n, seed = check_edit(steps, strength, guidance, n, mask_strength, threshold, seed, callback, mask_kw, **kwargs)
+    h = kwargs.pop('ref_guidance')
     check_number('steps', steps, 1, model.max_steps, whole=True)   # the model's schedule bounds it (999 for SD)
     check_size(size); check_guidance(model, negative, negative_ref=nref, ref_guidance=h, **{k: v for k, v in kwargs.items() if k in ('rescale', 'phi')})
     qs = [query] if isinstance(query, (str, Tensor, Cond)) else list(query) if isinstance(query, (list, tuple)) else [None]

@@ -93,17 +93,17 @@ def run_methods(model:SDModel, cases:list[Case], strength:float=0.8, steps:int=5
     ims = [render(c.src)[0] for c in cases]
     z0 = torch.cat([model.encode(i) for i in ims])
     q, out, size = [c.query for c in cases], {}, ims[0].size
-    neg, gk = [c.ref for c in cases] if negative_ref else '', dict(decay=decay, ref=[c.ref for c in cases], ref_guidance=ref_guidance)   # every decoding alike
+    gk = dict(negative=[c.ref for c in cases] if negative_ref else '', decay=decay, ref=[c.ref for c in cases], ref_guidance=ref_guidance)   # every decoding alike
     g = torch.Generator().manual_seed(seed)
     masks = [diffedit_mask(model, z[None], c.ref, c.query, steps=steps, generator=g, **mask_kw) for z, c in zip(z0, cases)]
     out['masks'] = [m.grid_image(size, model.vae_scale) for m in masks]
     inv = invert(model, z0, steps, strength, progress=False) if {'diffedit', 'oracle', 'ddim'} & set(methods) else None
     lat = dict(vae=z0)
-    dec = lambda mask: decode(model, inv, q, mask, guidance, neg, progress=False, **gk)[-1]
+    dec = lambda mask: decode(model, inv, q, mask, guidance, progress=False, **gk)[-1]
     if 'diffedit' in methods: lat['diffedit'] = dec(torch.stack([m.mask[None] for m in masks]))
     if 'oracle' in methods: lat['oracle'] = dec(torch.stack([gt_latent_mask(c) for c in cases]))
     if 'ddim' in methods: lat['ddim'] = dec(None)
-    if 'sdedit' in methods: lat['sdedit'] = sdedit(model, z0, q, steps, strength, guidance, generator=g, negative=neg, progress=False, **gk)
+    if 'sdedit' in methods: lat['sdedit'] = sdedit(model, z0, q, steps, strength, guidance, generator=g, progress=False, **gk)
     if 'ideal' in methods:
         m, zt = torch.stack([gt_latent_mask(c) for c in cases]), torch.cat([model.encode(render(c.tgt)[0]) for c in cases])
         lat['ideal'] = m * zt + (1 - m) * z0
@@ -218,15 +218,15 @@ def run_multi(model:SDModel, cases:list[MultiCase], methods=('diffedit', 'oracle
     "Edited pictures of each method (`diffusers` too, if asked) and the VAE round trips; under 'masks', each masked method's mask at image size"
     ims = [render_multi(c.src)[0] for c in cases]
     z0, q, size, g = torch.cat([model.encode(i) for i in ims]), [c.query for c in cases], ims[0].size, torch.Generator().manual_seed(seed)
-    masks, lat, neg = {}, dict(vae=z0), [c.ref for c in cases] if negative_ref else ''
-    gk = dict(decay=decay, ref=[c.ref for c in cases], ref_guidance=ref_guidance)   # every decoding alike
+    masks, lat = {}, dict(vae=z0)
+    gk = dict(negative=[c.ref for c in cases] if negative_ref else '', decay=decay, ref=[c.ref for c in cases], ref_guidance=ref_guidance)   # every decoding alike
     if 'diffedit' in methods: masks['diffedit'] = torch.stack([diffedit_mask(model, z[None], c.ref, c.query, steps=steps, generator=g,
                                                                              **mask_kw).mask[None] for z, c in zip(z0, cases)])
     if 'oracle' in methods: masks['oracle'] = torch.stack([gt_latent_mask(c, model.vae_scale) for c in cases])
     inv = invert(model, z0, steps, strength, progress=False) if {'diffedit', 'oracle', 'ddim'} & set(methods) else None
-    for k, m in masks.items(): lat[k] = decode(model, inv, q, m, guidance, neg, progress=False, **gk)[-1]
-    if 'ddim' in methods: lat['ddim'] = decode(model, inv, q, None, guidance, neg, progress=False, **gk)[-1]
-    if 'sdedit' in methods: lat['sdedit'] = sdedit(model, z0, q, steps, strength, guidance, generator=g, negative=neg, progress=False, **gk)
+    for k, m in masks.items(): lat[k] = decode(model, inv, q, m, guidance, progress=False, **gk)[-1]
+    if 'ddim' in methods: lat['ddim'] = decode(model, inv, q, None, guidance, progress=False, **gk)[-1]
+    if 'sdedit' in methods: lat['sdedit'] = sdedit(model, z0, q, steps, strength, guidance, generator=g, progress=False, **gk)
     out = {k: model.decode(v) for k, v in lat.items()}
     if 'diffusers' in methods:
         from diffedit.bench import diffusers_pipe
